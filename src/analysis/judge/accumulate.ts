@@ -1,0 +1,74 @@
+/**
+ * Accumulate: fold one interval's observations into a KHI's running totals. Counts are summed as
+ * counts (never averaged as a series of ratios) so sparse and zero-baseline errors keep their
+ * weight; values are concatenated so the tests see every observation.
+ */
+import { isCountObservation, type KhiObservations, type Observation } from '../observations.js';
+import type { KhiRule } from '../rule-set.js';
+import type { GroupAccumulation, KhiState } from './judge-state.js';
+
+const EMPTY_GROUP: GroupAccumulation = { counts: { events: 0, total: 0 }, values: [], perInterval: [] };
+
+/** The state of a KHI before its first interval. */
+export function emptyKhiState(): KhiState {
+  return {
+    baseline: EMPTY_GROUP,
+    canary: EMPTY_GROUP,
+    intervalsWithData: 0,
+    sequential: { zHistory: { increase: [], decrease: [] }, sloZHistory: { max: [], min: [] } },
+  };
+}
+
+/** Why an observation cannot be used for this KHI, or undefined when it can. */
+export function observationProblem(rule: KhiRule, observation: Observation, group: string): string | undefined {
+  if (rule.kind === 'ratio') {
+    if (!isCountObservation(observation)) return `${group}: a ratio KHI needs {events, total}, got values`;
+    const { events, total } = observation;
+    if (!Number.isFinite(events) || !Number.isFinite(total)) return `${group}: events and total must be finite numbers`;
+    if (events < 0 || total < 0) return `${group}: counts must not be negative (events ${events}, total ${total})`;
+    if (events > total) return `${group}: events (${events}) exceed total (${total})`;
+    return undefined;
+  }
+  if (isCountObservation(observation)) return `${group}: a ${rule.kind} KHI needs {values}, got counts`;
+  if (!Array.isArray(observation.values)) return `${group}: values must be an array`;
+  const bad = observation.values.findIndex((v) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)));
+  if (bad >= 0) return `${group}: values[${bad}] is not a finite number (use null for a missing observation)`;
+  return undefined;
+}
+
+/** Folds one interval into the KHI's state; a KHI missing from the interval had no data there. */
+export function accumulateInterval(rule: KhiRule, state: KhiState, observations: KhiObservations | undefined): KhiState {
+  if (state.dataError !== undefined) return state;
+  const problem =
+    (observations?.baseline && observationProblem(rule, observations.baseline, 'baseline')) ||
+    (observations?.canary && observationProblem(rule, observations.canary, 'canary'));
+  if (problem) return { ...state, dataError: problem };
+  const baseline = addObservation(state.baseline, observations?.baseline);
+  const canary = addObservation(state.canary, observations?.canary);
+  const bothHaveData = hasData(observations?.baseline) && hasData(observations?.canary);
+  return { ...state, baseline, canary, intervalsWithData: state.intervalsWithData + (bothHaveData ? 1 : 0) };
+}
+
+function hasData(observation: Observation | undefined): boolean {
+  if (observation === undefined) return false;
+  if (isCountObservation(observation)) return observation.total > 0;
+  return observation.values.some((v) => v !== null);
+}
+
+function addObservation(group: GroupAccumulation, observation: Observation | undefined): GroupAccumulation {
+  if (observation === undefined) return { ...group, perInterval: [...group.perInterval, null] };
+  if (isCountObservation(observation)) {
+    return {
+      counts: { events: group.counts.events + observation.events, total: group.counts.total + observation.total },
+      values: group.values,
+      perInterval: [...group.perInterval, observation.total > 0 ? observation.events / observation.total : null],
+    };
+  }
+  const present = observation.values.filter((v): v is number => v !== null);
+  const mean = present.length > 0 ? present.reduce((sum, v) => sum + v, 0) / present.length : null;
+  return {
+    counts: group.counts,
+    values: group.values.concat(observation.values),
+    perInterval: [...group.perInterval, mean],
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Ratio KHIs (events out of a total) are tested as counts, never as a series of ratios.
+ * `poisson` runs the always-valid rate mSPRT on each interval's counts; `fisher` runs Fisher's
+ * exact test on the accumulated 2×2 table at every look through the group-sequential design.
+ */
+import type { CountObservation, KhiObservations } from '../observations.js';
+import { isCountObservation } from '../observations.js';
+import type { KhiRule } from '../rule-set.js';
+import {
+  initialRateMsprtState,
+  rateMsprtPValue,
+  updateRateMsprt,
+  type IntervalCounts,
+} from '../sequential/rate-msprt.js';
+import { fisherExact } from '../statistics/fisher.js';
+import { compareRates } from '../statistics/rate-comparison.js';
+import { detectableRateRatio } from './detectable-change.js';
+import type { EvaluationContext } from './evaluation-context.js';
+import { formatRate, formatValue } from './format-numbers.js';
+import type { KhiState, SequentialKhiState } from './judge-state.js';
+import type { Hypothesis, KhiEvaluation } from './khi-evaluation.js';
+import type { Effect } from './khi-result.js';
+import { directionLookPValue, recordLook, zFromOneSidedPValue } from './sequential-looks.js';
+import { recordRateSloLook, sloHypotheses } from './slo-checks.js';
+
+const EFFECT_CONFIDENCE = 0.95;
+
+/** Evaluates a ratio KHI after this interval was accumulated into `state`. */
+export function evaluateRatio(
+  rule: KhiRule,
+  state: KhiState,
+  observations: KhiObservations | undefined,
+  context: EvaluationContext,
+): KhiEvaluation {
+  const canary = state.canary.counts;
+  const baseline = state.baseline.counts;
+  const testable = canary.total > 0 && baseline.total > 0;
+  const sequential = recordLookEvidence(rule, state.sequential, observations, context.interval, testable ? { canary, baseline } : undefined);
+  const effect = rateEffect(canary, baseline);
+  const canaryRate = canary.total > 0 ? canary.events / canary.total : undefined;
+  const hypotheses = [
+    directionHypothesis(rule, sequential, context, effect),
+    ...sloHypotheses(rule, sequential.sloZHistory, context.design, canaryRate),
+  ];
+  const base = { rule, state: { ...state, sequential }, test: rule.test, effect, hypotheses };
+  if (!testable) {
+    const missing = canary.total === 0 ? 'canary' : 'baseline';
+    return { ...base, status: 'nodata', enoughSamples: false, summary: `no ${missing} requests yet` };
+  }
+  const pooledRate = (canary.events + baseline.events) / (canary.total + baseline.total);
+  const detectable = detectableRateRatio(pooledRate, canary.total, baseline.total, context.localAlpha, context.plan.power);
+  return {
+    ...base,
+    status: 'tested',
+    enoughSamples: Math.min(canary.total, baseline.total) >= rule.minSamples,
+    ...fixedHorizonTest(rule, canary, baseline),
+    cautionPValue: beyondTolerance(rule, effect) ? cautionPValue(rule, canary, baseline) : 1,
+    summary: `canary ${describeCounts(canary)} vs baseline ${describeCounts(baseline)}`,
+    detectability:
+      detectable === undefined
+        ? `no events in either group yet (0 of ${canary.total + baseline.total} requests)`
+        : describeDetectable(detectable, rule, context.plan.power),
+  };
+}
+
+function recordLookEvidence(
+  rule: KhiRule,
+  previous: SequentialKhiState,
+  observations: KhiObservations | undefined,
+  interval: number,
+  accumulated: { canary: CountObservation; baseline: CountObservation } | undefined,
+): SequentialKhiState {
+  const sloZHistory = recordRateSloLook(rule.slo, previous.sloZHistory, interval, accumulated?.canary ?? { events: 0, total: 0 });
+  if (rule.test === 'poisson') {
+    const initial = previous.rateMsprt ?? initialRateMsprtState({ direction: rule.direction, relativeTolerance: rule.tolerance.relative });
+    const increment = intervalCounts(observations);
+    return { ...previous, sloZHistory, rateMsprt: increment ? updateRateMsprt(initial, increment) : initial };
+  }
+  const oneSided = (alternative: 'greater' | 'less') =>
+    accumulated ? zFromOneSidedPValue(fisherExact(table(accumulated.canary, accumulated.baseline), { alternative }).pValue) : null;
+  return {
+    ...previous,
+    sloZHistory,
+    zHistory: {
+      increase: recordLook(previous.zHistory.increase, interval, oneSided('greater')),
+      decrease: recordLook(previous.zHistory.decrease, interval, oneSided('less')),
+    },
+  };
+}
+
+function directionHypothesis(
+  rule: KhiRule,
+  sequential: SequentialKhiState,
+  context: EvaluationContext,
+  effect: Effect,
+): Hypothesis {
+  const sequentialPValue =
+    rule.test === 'poisson' && sequential.rateMsprt
+      ? rateMsprtPValue(sequential.rateMsprt)
+      : directionLookPValue(sequential.zHistory, rule.direction, context.design);
+  return { side: rule.direction, sequentialPValue, practicallySignificant: beyondTolerance(rule, effect) };
+}
+
+/** The observed change exceeds both tolerances in a bad direction. */
+function beyondTolerance(rule: KhiRule, effect: Effect): boolean {
+  const { canary, baseline } = effect;
+  if (canary === undefined || baseline === undefined) return false;
+  const { relative, absolute } = rule.tolerance;
+  const worseUp = canary - baseline > absolute && canary > baseline * (1 + relative);
+  const worseDown = baseline - canary > absolute && canary < baseline * (1 - relative);
+  if (rule.direction === 'increase') return worseUp;
+  if (rule.direction === 'decrease') return worseDown;
+  return worseUp || worseDown;
+}
+
+/** Fixed-horizon one-sided p-value that the canary is worse beyond the relative tolerance. */
+function cautionPValue(rule: KhiRule, canary: CountObservation, baseline: CountObservation): number {
+  const side = (alternative: 'greater' | 'less'): number => {
+    if (rule.test === 'fisher') return fisherExact(table(canary, baseline), { alternative }).pValue;
+    const nullRatio = alternative === 'greater' ? 1 + rule.tolerance.relative : Math.max(1e-9, 1 - rule.tolerance.relative);
+    return compareRates({ events: canary.events, exposure: canary.total }, { events: baseline.events, exposure: baseline.total }, { nullRatio, alternative }).pValue;
+  };
+  if (rule.direction === 'increase') return side('greater');
+  if (rule.direction === 'decrease') return side('less');
+  return Math.min(side('greater'), side('less'));
+}
+
+function intervalCounts(observations: KhiObservations | undefined): IntervalCounts | undefined {
+  const { canary, baseline } = observations ?? {};
+  if (!canary || !baseline || !isCountObservation(canary) || !isCountObservation(baseline)) return undefined;
+  return { canaryEvents: canary.events, canaryTotal: canary.total, baselineEvents: baseline.events, baselineTotal: baseline.total };
+}
+
+function fixedHorizonTest(rule: KhiRule, canary: CountObservation, baseline: CountObservation) {
+  if (rule.test === 'fisher') {
+    const result = fisherExact(table(canary, baseline));
+    return { method: 'exact', statistic: result.statistic, pValue: result.pValue };
+  }
+  const result = compareRates({ events: canary.events, exposure: canary.total }, { events: baseline.events, exposure: baseline.total });
+  return { method: 'exact-conditional', statistic: canary.events, pValue: result.pValue };
+}
+
+function table(canary: CountObservation, baseline: CountObservation) {
+  return [
+    [canary.events, canary.total - canary.events],
+    [baseline.events, baseline.total - baseline.events],
+  ] as const;
+}
+
+function rateEffect(canary: CountObservation, baseline: CountObservation): Effect {
+  const samples = { canarySamples: canary.total, baselineSamples: baseline.total };
+  if (canary.total === 0 || baseline.total === 0) return samples;
+  const canaryRate = canary.events / canary.total;
+  const baselineRate = baseline.events / baseline.total;
+  const comparison = compareRates(
+    { events: canary.events, exposure: canary.total },
+    { events: baseline.events, exposure: baseline.total },
+    { confidenceLevel: EFFECT_CONFIDENCE },
+  );
+  return {
+    ...samples,
+    canary: canaryRate,
+    baseline: baselineRate,
+    difference: canaryRate - baselineRate,
+    ...(Number.isFinite(comparison.rateRatio) && { ratio: comparison.rateRatio }),
+    ...(Number.isFinite(comparison.lower) && { lower: comparison.lower }),
+    ...(Number.isFinite(comparison.upper) && { upper: comparison.upper }),
+    confidence: EFFECT_CONFIDENCE,
+  };
+}
+
+function describeCounts(counts: CountObservation): string {
+  return counts.total > 0 ? `${formatRate(counts.events / counts.total)} (${counts.events}/${counts.total})` : 'no requests';
+}
+
+function describeDetectable(ratio: number, rule: KhiRule, power: number): string {
+  const text = `these samples could detect about ×${formatValue(ratio)} at ${Math.round(power * 100)}% power`;
+  return ratio - 1 > rule.tolerance.relative ? `${text}, not yet the ${Math.round(rule.tolerance.relative * 100)}% tolerance` : text;
+}

@@ -1,0 +1,69 @@
+/**
+ * One step of the judge: accumulate → test each KHI → adjust across KHIs → classify → score →
+ * decide. Pure: the daemon calls it once per analysis interval with live Observations, and
+ * `vigil judge` calls it once per scenario interval with recorded ones.
+ */
+import type { IntervalObservations } from '../observations.js';
+import type { RuleSet } from '../rule-set.js';
+import { emptyKhiState } from './accumulate.js';
+import { adjustAcrossKhis, hypothesisCount } from './adjust-across-khis.js';
+import { classifyKhi, errorResult } from './classify-khi.js';
+import { decideVerdict, type Decision } from './decide-verdict.js';
+import type { EvaluationContext } from './evaluation-context.js';
+import { evaluateKhi, type KhiEvaluation } from './evaluate-khi.js';
+import type { JudgeState, KhiState } from './judge-state.js';
+import type { KhiResult } from './khi-result.js';
+import { scoreKhis } from './score.js';
+import { scoreKayentaKhis, usesKayentaScoring } from './kayenta-scoring.js';
+
+/** The judge's output for one interval. */
+export interface Judgement {
+  /** 1-based interval this judgement covers (all data up to and including it). */
+  readonly interval: number;
+  readonly khis: readonly KhiResult[];
+  readonly score: number | null;
+  readonly decision: Decision;
+}
+
+/** The state before the first interval. */
+export function initialJudgeState(ruleSet: RuleSet): JudgeState {
+  return { intervalsJudged: 0, khis: Object.fromEntries(ruleSet.khis.map((khi) => [khi.name, emptyKhiState()])) };
+}
+
+/** Judges the next interval; returns the new state and the judgement. */
+export function judgeInterval(
+  ruleSet: RuleSet,
+  state: JudgeState,
+  observations: IntervalObservations,
+): { state: JudgeState; judgement: Judgement } {
+  const interval = state.intervalsJudged + 1;
+  const context: EvaluationContext = {
+    interval,
+    plan: ruleSet.analysis,
+    design: { maxLooks: ruleSet.analysis.maxIntervals, spending: 'obrien-fleming' },
+    localAlpha: ruleSet.analysis.alpha / Math.max(1, hypothesisCount(ruleSet)),
+  };
+  const nextKhis: Record<string, KhiState> = {};
+  const evaluations: (KhiEvaluation | KhiResult)[] = ruleSet.khis.map((rule) => {
+    const previous = state.khis[rule.name] ?? emptyKhiState();
+    try {
+      const evaluation = evaluateKhi(rule, previous, observations.khis[rule.name], context);
+      nextKhis[rule.name] = evaluation.state;
+      return evaluation;
+    } catch (cause) {
+      // One KHI that throws is an error; the others are still judged.
+      nextKhis[rule.name] = previous;
+      return errorResult(rule, `could not be judged: ${(cause as Error).message}`);
+    }
+  });
+  const adjusted = adjustAcrossKhis(evaluations, ruleSet);
+  const khis = evaluations.map((evaluation, index) =>
+    'classification' in evaluation ? evaluation : classifyKhi(evaluation, adjusted[index] ?? [], ruleSet.analysis),
+  );
+  const score = usesKayentaScoring(ruleSet) ? scoreKayentaKhis(ruleSet, khis) : scoreKhis(khis);
+  const decision = decideVerdict(ruleSet, interval, khis, score);
+  return {
+    state: { intervalsJudged: interval, khis: nextKhis },
+    judgement: { interval, khis, score: score.value, decision },
+  };
+}

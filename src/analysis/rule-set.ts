@@ -1,0 +1,122 @@
+/**
+ * The compiled rule set the analysis core runs: every default filled in, every cross-field rule
+ * checked, frozen. Produced from a rule file by `config/compile-rule-set.ts`.
+ */
+
+export const KHI_KINDS = ['ratio', 'distribution', 'gauge'] as const;
+export const DIRECTIONS = ['increase', 'decrease', 'either'] as const;
+export const TEST_NAMES = ['auto', 'poisson', 'fisher', 'mann-whitney', 'welch', 'ks', 'kayenta'] as const;
+export const NAN_STRATEGIES = ['remove', 'replace'] as const;
+export const MULTIPLE_COMPARISONS = ['holm', 'benjamini-hochberg'] as const;
+
+export type KhiKind = (typeof KHI_KINDS)[number];
+/** Which change is bad: `increase` (e.g. errors, latency), `decrease` (e.g. throughput), `either`. */
+export type Direction = (typeof DIRECTIONS)[number];
+export type TestName = (typeof TEST_NAMES)[number];
+/** A test after `auto` has been resolved for the KHI's kind. */
+export type ResolvedTestName = Exclude<TestName, 'auto'>;
+export type NanStrategy = (typeof NAN_STRATEGIES)[number];
+export type MultipleComparisons = (typeof MULTIPLE_COMPARISONS)[number];
+
+/** Tests that apply to each kind of KHI; the first is what `auto` picks. */
+export const TESTS_BY_KIND: Readonly<Record<KhiKind, readonly ResolvedTestName[]>> = {
+  ratio: ['poisson', 'fisher', 'kayenta'],
+  distribution: ['mann-whitney', 'welch', 'ks', 'kayenta'],
+  gauge: ['mann-whitney', 'welch', 'ks', 'kayenta'],
+};
+
+/** Default `minSamples`: canary requests for ratios, canary observations otherwise. */
+export const DEFAULT_MIN_SAMPLES: Readonly<Record<KhiKind, number>> = {
+  ratio: 1000,
+  distribution: 50,
+  gauge: 10,
+};
+
+export interface Tolerance {
+  /** Allowed relative change (0.2 = 20%) before a difference matters. */
+  readonly relative: number;
+  /** Allowed absolute change, in the KHI's unit (a rate for ratios). */
+  readonly absolute: number;
+}
+
+export interface Slo {
+  readonly max?: number;
+  readonly min?: number;
+  /** For distributions and gauges: the quantile the bound applies to (ratios use the rate). */
+  readonly quantile: number;
+}
+
+export interface KayentaEffectSize {
+  readonly measure: 'meanRatio' | 'cles';
+  readonly allowedIncrease: number;
+  readonly allowedDecrease: number;
+  readonly criticalIncrease: number;
+  readonly criticalDecrease: number;
+}
+
+/** Kayenta's metric options, with Kayenta's names and defaults. */
+export interface KayentaOptions {
+  readonly confidence: number;
+  readonly tolerance: number;
+  readonly direction: Direction;
+  readonly nanStrategy: NanStrategy;
+  readonly critical: boolean;
+  readonly mustHaveData: boolean;
+  readonly effectSize: KayentaEffectSize;
+  readonly outliers: { readonly strategy: 'keep' | 'remove'; readonly outlierFactor: number };
+}
+
+export interface KhiQuery {
+  readonly events?: string;
+  readonly total?: string;
+  readonly histogram?: string;
+  readonly values?: string;
+}
+
+export interface KhiRule {
+  readonly name: string;
+  readonly description?: string;
+  readonly kind: KhiKind;
+  readonly direction: Direction;
+  readonly critical: boolean;
+  readonly weight: number;
+  readonly group: string;
+  /** The test as written (`auto` included). */
+  readonly requestedTest: TestName;
+  /** The test that runs. */
+  readonly test: ResolvedTestName;
+  readonly tolerance: Tolerance;
+  readonly slo?: Slo;
+  readonly minSamples: number;
+  readonly nanStrategy: NanStrategy;
+  readonly nanReplacement: number;
+  readonly outliers: { readonly strategy: 'keep' | 'remove'; readonly factor: number };
+  readonly kayenta?: KayentaOptions;
+  readonly query?: KhiQuery;
+}
+
+export interface AnalysisPlan {
+  readonly intervalSeconds: number;
+  readonly minIntervals: number;
+  readonly maxIntervals: number;
+  /** False-rollback budget for a healthy release over the whole analysis. */
+  readonly alpha: number;
+  readonly multipleComparisons: MultipleComparisons;
+  /** Power at which the reasons state the smallest detectable change. */
+  readonly power: number;
+  /**
+   * A KHI whose canary trends worse beyond its tolerance at this unadjusted, fixed-horizon level
+   * is held at `inconclusive`: it blocks promotion but never causes a rollback by itself.
+   */
+  readonly cautionAlpha: number;
+}
+
+export interface RuleSet {
+  readonly schemaVersion: 1;
+  readonly name: string;
+  readonly description?: string;
+  readonly analysis: AnalysisPlan;
+  readonly scoring: { readonly pass: number; readonly marginal: number };
+  readonly khis: readonly KhiRule[];
+}
+

@@ -1,0 +1,264 @@
+/**
+ * Group-sequential boundaries by Lan-DeMets alpha spending, and repeated p-values, for KHIs judged
+ * by a z statistic recomputed on all data at every look (e.g. the Mann-Whitney z of distributions).
+ *
+ * Sources: Lan & DeMets, "Discrete sequential boundaries for clinical trials", Biometrika 70, 1983
+ * (spending functions: O'Brien-Fleming-type α(t) = 2 − 2Φ(z_{α/2}/√t), Pocock-type
+ * α(t) = α log(1 + (e − 1)t)); Armitage, McPherson & Rowe, "Repeated significance tests on
+ * accumulating data", JRSS A 132, 1969, with the grid and Simpson's rule of Jennison & Turnbull,
+ * "Group Sequential Methods with Applications to Clinical Trials", 2000, ch. 19 (recursive numerical
+ * integration of the canonical joint distribution: Z_k = S_k/√I_k, S with independent increments);
+ * repeated p-values as in Jennison & Turnbull §9.1. Agrees with R gsDesign / ldbounds (see tests).
+ *
+ * Assumptions: one-sided upper boundaries only (no futility stop); equally spaced information
+ * fractions t_k = k/K, because the daemon looks at equal intervals with steady traffic. A look
+ * that could not be tested still spends its alpha (conservative). For a two-sided ('either') KHI,
+ * run two one-sided designs at α/2 each: `directionalRepeatedPValue` does this.
+ */
+import type { Direction } from '../rule-set.js';
+import { normalIsf, normalSf } from '../statistics/normal-distribution.js';
+import { SequentialOptionsError } from './sequential-options-error.js';
+
+/** Lan-DeMets spending function families. */
+export type SpendingFunction = 'obrien-fleming' | 'pocock';
+
+/** Every spending function, for schemas. */
+export const SPENDING_FUNCTIONS: readonly SpendingFunction[] = ['obrien-fleming', 'pocock'];
+
+/** A one-sided design: K equally spaced looks and a spending function (alpha comes per call). */
+export interface GroupSequentialDesign {
+  readonly maxLooks: number;
+  readonly spending: SpendingFunction;
+}
+
+/** Jennison & Turnbull's grid size parameter r (6r − 1 points per look before trimming). */
+const GRID_R = 16;
+const ONE_OVER_SQRT_2PI = 0.3989422804014327;
+/** Repeated p-values are interpolated on this many log-spaced levels in [MIN_LEVEL, MAX_LEVEL]. */
+const TABLE_LEVELS = 161;
+const MIN_LEVEL = 1e-8;
+const MAX_LEVEL = 0.5;
+
+function checkDesign(alpha: number, maxLooks: number, spending: SpendingFunction): void {
+  if (!(alpha > 0 && alpha < 1)) throw new SequentialOptionsError(`alpha spending: alpha must be in (0, 1), got ${alpha}`);
+  if (!Number.isInteger(maxLooks) || maxLooks < 1 || maxLooks > 100) {
+    throw new SequentialOptionsError(`alpha spending: maxLooks must be a whole number in [1, 100], got ${maxLooks}`);
+  }
+  if (!SPENDING_FUNCTIONS.includes(spending)) {
+    throw new SequentialOptionsError(`alpha spending: unknown spending function '${String(spending)}'`);
+  }
+}
+
+/** Cumulative one-sided alpha spent by information fraction t (0 at t ≤ 0, alpha at t ≥ 1). */
+export function spentAlpha(alpha: number, informationFraction: number, spending: SpendingFunction): number {
+  const t = informationFraction;
+  if (t <= 0) return 0;
+  if (t >= 1) return alpha;
+  if (spending === 'pocock') return alpha * Math.log1p((Math.E - 1) * t);
+  return 2 * normalSf(normalIsf(alpha / 2) / Math.sqrt(t));
+}
+
+function gaussian(x: number): number {
+  return ONE_OVER_SQRT_2PI * Math.exp(-0.5 * x * x);
+}
+
+/** J&T §19.2.1 grid on the Z scale (mean 0 under H0), trimmed to (−∞, bound] and with Simpson weights. */
+function simpsonGrid(bound: number): { nodes: Float64Array; weights: Float64Array } {
+  const r = GRID_R;
+  const points: number[] = [];
+  for (let i = 1; i <= 6 * r - 1; i += 1) {
+    let x: number;
+    if (i < r) x = -3 - 4 * Math.log(r / i);
+    else if (i <= 5 * r) x = -3 + (3 * (i - r)) / (2 * r);
+    else x = 3 + 4 * Math.log(r / (6 * r - i));
+    if (x >= bound) {
+      points.push(bound);
+      break;
+    }
+    points.push(x);
+  }
+  const m = points.length;
+  const nodes = new Float64Array(2 * m - 1);
+  const weights = new Float64Array(2 * m - 1);
+  for (let i = 0; i < m - 1; i += 1) {
+    const a = points[i] ?? 0;
+    const b = points[i + 1] ?? 0;
+    const h = b - a;
+    nodes[2 * i] = a;
+    nodes[2 * i + 1] = (a + b) / 2;
+    weights[2 * i] = (weights[2 * i] ?? 0) + h / 6;
+    weights[2 * i + 1] = (4 * h) / 6;
+    weights[2 * i + 2] = h / 6;
+  }
+  nodes[2 * m - 2] = points[m - 1] ?? 0;
+  return { nodes, weights };
+}
+
+/** Probability of crossing `bound` at look k from the weighted sub-density `mass` at look k − 1. */
+function crossingProbability(bound: number, k: number, nodes: Float64Array, mass: Float64Array): number {
+  const sk = Math.sqrt(k);
+  const sPrev = Math.sqrt(k - 1);
+  let sum = 0;
+  for (let j = 0; j < nodes.length; j += 1) sum += (mass[j] ?? 0) * normalSf(bound * sk - (nodes[j] ?? 0) * sPrev);
+  return sum;
+}
+
+/** Solves crossingProbability(b) = target for b by safeguarded Newton. */
+function solveBound(target: number, k: number, nodes: Float64Array, mass: Float64Array, start: number): number {
+  const sk = Math.sqrt(k);
+  const sPrev = Math.sqrt(k - 1);
+  let lo = -40;
+  let hi = 40;
+  let b = Math.min(Math.max(start, lo), hi);
+  for (let iteration = 0; iteration < 100; iteration += 1) {
+    let value = 0;
+    let slope = 0;
+    for (let j = 0; j < nodes.length; j += 1) {
+      const x = b * sk - (nodes[j] ?? 0) * sPrev;
+      value += (mass[j] ?? 0) * normalSf(x);
+      slope -= (mass[j] ?? 0) * sk * gaussian(x);
+    }
+    const error = value - target;
+    if (Math.abs(error) <= 1e-13 * target) return b;
+    if (error > 0) lo = b;
+    else hi = b;
+    let next = slope < 0 ? b - error / slope : (lo + hi) / 2;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - b) < 1e-12) return next;
+    b = next;
+  }
+  return b;
+}
+
+function computeBoundaries(alpha: number, maxLooks: number, spending: SpendingFunction): number[] {
+  const bounds: number[] = [];
+  let spent = spentAlpha(alpha, 1 / maxLooks, spending);
+  bounds.push(spent > 0 ? normalIsf(spent) : Infinity);
+  let grid = simpsonGrid(bounds[0] ?? Infinity);
+  let mass = grid.weights.map((w, j) => w * gaussian(grid.nodes[j] ?? 0));
+  for (let k = 2; k <= maxLooks; k += 1) {
+    const cumulative = spentAlpha(alpha, k / maxLooks, spending);
+    const target = cumulative - spent;
+    spent = cumulative;
+    const bound =
+      target > 0 ? solveBound(target, k, grid.nodes, mass, bounds[k - 2] ?? normalIsf(target)) : Infinity;
+    bounds.push(bound);
+    if (k === maxLooks) break;
+    const next = simpsonGrid(bound);
+    const sk = Math.sqrt(k);
+    const sPrev = Math.sqrt(k - 1);
+    const nextMass = new Float64Array(next.nodes.length);
+    for (let i = 0; i < next.nodes.length; i += 1) {
+      const z = (next.nodes[i] ?? 0) * sk;
+      let density = 0;
+      for (let j = 0; j < grid.nodes.length; j += 1) density += (mass[j] ?? 0) * gaussian(z - (grid.nodes[j] ?? 0) * sPrev);
+      nextMass[i] = (next.weights[i] ?? 0) * sk * density;
+    }
+    grid = next;
+    mass = nextMass;
+  }
+  return bounds;
+}
+
+const boundaryCache = new Map<string, readonly number[]>();
+
+/**
+ * Upper z boundaries b_1..b_K of the one-sided level-alpha design (t_k = k/K); Infinity where a look
+ * spends nothing. Memoised and frozen.
+ */
+export function alphaSpendingBoundaries(alpha: number, maxLooks: number, spending: SpendingFunction): readonly number[] {
+  checkDesign(alpha, maxLooks, spending);
+  const key = `${spending}:${maxLooks}:${alpha}`;
+  let bounds = boundaryCache.get(key);
+  if (bounds === undefined) {
+    bounds = Object.freeze(computeBoundaries(alpha, maxLooks, spending));
+    boundaryCache.set(key, bounds);
+  }
+  return bounds;
+}
+
+/** For each look, boundaries at log-spaced levels (ascending level, descending boundary), and isf(level). */
+interface LevelTable {
+  readonly levelZ: Float64Array;
+  readonly boundsByLook: Float64Array[];
+}
+
+const tableCache = new Map<string, LevelTable>();
+
+function levelTable(maxLooks: number, spending: SpendingFunction): LevelTable {
+  const key = `${spending}:${maxLooks}`;
+  const cached = tableCache.get(key);
+  if (cached !== undefined) return cached;
+  const levelZ = new Float64Array(TABLE_LEVELS);
+  const boundsByLook = Array.from({ length: maxLooks }, () => new Float64Array(TABLE_LEVELS));
+  const logMin = Math.log(MIN_LEVEL);
+  const logStep = (Math.log(MAX_LEVEL) - logMin) / (TABLE_LEVELS - 1);
+  for (let m = 0; m < TABLE_LEVELS; m += 1) {
+    const level = m === TABLE_LEVELS - 1 ? MAX_LEVEL : Math.exp(logMin + m * logStep);
+    levelZ[m] = normalIsf(level);
+    computeBoundaries(level, maxLooks, spending).forEach((b, k) => {
+      const row = boundsByLook[k];
+      if (row !== undefined) row[m] = b;
+    });
+  }
+  const table = { levelZ, boundsByLook };
+  tableCache.set(key, table);
+  return table;
+}
+
+/** Smallest level at which look k's boundary is ≤ z, interpolating isf(level) linearly in the boundary. */
+function crossingLevel(z: number, row: Float64Array, levelZ: Float64Array): number {
+  const last = row.length - 1;
+  if (z >= (row[0] ?? Infinity)) return MIN_LEVEL;
+  if (!(z >= (row[last] ?? -Infinity))) return 1;
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((row[mid] ?? 0) <= z) hi = mid;
+    else lo = mid;
+  }
+  const bLo = row[lo] ?? 0;
+  const bHi = row[hi] ?? 0;
+  const zLo = levelZ[lo] ?? 0;
+  const zHi = levelZ[hi] ?? 0;
+  const fraction = bLo === Infinity ? 1 : (bLo - z) / (bLo - bHi);
+  return normalSf(zLo + fraction * (zHi - zLo));
+}
+
+/**
+ * One-sided repeated p-value after looks 1..k (large z is bad): the smallest level at which the
+ * design would have crossed at some look j ≤ k. Entries null/NaN are looks without a test. Values
+ * below 1e-8 are reported as 1e-8 and levels above 0.5 as 1; relative accuracy ≈ 1e-3 (interpolated).
+ */
+export function repeatedPValue(zHistory: readonly (number | null)[], design: GroupSequentialDesign): number {
+  checkDesign(0.05, design.maxLooks, design.spending);
+  if (zHistory.length > design.maxLooks) {
+    throw new SequentialOptionsError(
+      `repeated p-value: ${zHistory.length} looks exceed the design's maxLooks ${design.maxLooks}`,
+    );
+  }
+  const table = levelTable(design.maxLooks, design.spending);
+  let p = 1;
+  zHistory.forEach((z, k) => {
+    const row = table.boundsByLook[k];
+    if (z === null || Number.isNaN(z) || row === undefined) return;
+    p = Math.min(p, crossingLevel(z, row, table.levelZ));
+  });
+  return p;
+}
+
+/**
+ * Repeated p-value for a KHI direction, z oriented canary − baseline: `increase` uses z, `decrease`
+ * uses −z, `either` is two one-sided designs at half the level each, min(1, 2 min(p₊, p₋)).
+ */
+export function directionalRepeatedPValue(
+  zHistory: readonly (number | null)[],
+  design: GroupSequentialDesign,
+  direction: Direction,
+): number {
+  const negated = (): (number | null)[] => zHistory.map((z) => (z === null ? null : -z));
+  if (direction === 'increase') return repeatedPValue(zHistory, design);
+  if (direction === 'decrease') return repeatedPValue(negated(), design);
+  return Math.min(1, 2 * Math.min(repeatedPValue(zHistory, design), repeatedPValue(negated(), design)));
+}

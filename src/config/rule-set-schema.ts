@@ -1,0 +1,149 @@
+/**
+ * The rule-set file format (`rules/*.yaml`), schema version 1. Documented in docs/rules.md;
+ * every field here is part of the contract with the teams that write rule sets.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  DIRECTIONS,
+  KHI_KINDS,
+  MULTIPLE_COMPARISONS,
+  NAN_STRATEGIES,
+  TEST_NAMES,
+} from '../analysis/rule-set.js';
+import { StringEnum } from './schema-validation.js';
+
+
+/** `30s`, `5m`, `1h`, `250ms`. */
+export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
+
+const Probability = (description: string) =>
+  Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description });
+
+const NonNegative = (description: string) => Type.Number({ minimum: 0, description });
+
+const Tolerance = Type.Object(
+  {
+    relative: Type.Optional(NonNegative('Allowed relative change before it matters (0.2 = 20%).')),
+    absolute: Type.Optional(NonNegative('Allowed absolute change, in the KHI\'s unit.')),
+  },
+  { additionalProperties: false },
+);
+
+const Slo = Type.Object(
+  {
+    max: Type.Optional(Type.Number({ description: 'The canary fails if confidently above this.' })),
+    min: Type.Optional(Type.Number({ description: 'The canary fails if confidently below this.' })),
+    quantile: Type.Optional(Probability('For distributions and gauges: which quantile the bound applies to.')),
+  },
+  { additionalProperties: false },
+);
+
+const Outliers = Type.Object(
+  {
+    strategy: StringEnum(['keep', 'remove'] as const),
+    factor: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'IQR multiple (default 3).' })),
+  },
+  { additionalProperties: false },
+);
+
+const KayentaEffectSize = Type.Object(
+  {
+    measure: Type.Optional(StringEnum(['meanRatio', 'cles'] as const)),
+    allowedIncrease: Type.Optional(Type.Number()),
+    allowedDecrease: Type.Optional(Type.Number()),
+    criticalIncrease: Type.Optional(Type.Number()),
+    criticalDecrease: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+const KayentaOptions = Type.Object(
+  {
+    confidence: Type.Optional(Probability('Mann-Whitney confidence level (Kayenta default 0.98).')),
+    tolerance: Type.Optional(NonNegative('Kayenta tolerance (default 0.25).')),
+    direction: Type.Optional(StringEnum(DIRECTIONS)),
+    nanStrategy: Type.Optional(StringEnum(NAN_STRATEGIES)),
+    critical: Type.Optional(Type.Boolean()),
+    mustHaveData: Type.Optional(Type.Boolean()),
+    effectSize: Type.Optional(KayentaEffectSize),
+    outliers: Type.Optional(
+      Type.Object(
+        {
+          strategy: Type.Optional(StringEnum(['keep', 'remove'] as const)),
+          outlierFactor: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Query = Type.Object(
+  {
+    events: Type.Optional(Type.String({ minLength: 1, description: 'ratio: PromQL counting bad events.' })),
+    total: Type.Optional(Type.String({ minLength: 1, description: 'ratio: PromQL counting all events.' })),
+    histogram: Type.Optional(
+      Type.String({ minLength: 1, description: 'distribution: PromQL of histogram bucket counters.' }),
+    ),
+    values: Type.Optional(Type.String({ minLength: 1, description: 'gauge: PromQL sampled over the interval.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const KhiSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$', description: 'Unique KHI name.' }),
+    description: Type.Optional(Type.String()),
+    kind: StringEnum(KHI_KINDS),
+    direction: StringEnum(DIRECTIONS),
+    critical: Type.Optional(Type.Boolean()),
+    weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    group: Type.Optional(Type.String({ minLength: 1 })),
+    test: Type.Optional(StringEnum(TEST_NAMES)),
+    tolerance: Type.Optional(Tolerance),
+    slo: Type.Optional(Slo),
+    minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
+    nanStrategy: Type.Optional(StringEnum(NAN_STRATEGIES)),
+    nanReplacement: Type.Optional(Type.Number()),
+    outliers: Type.Optional(Outliers),
+    kayenta: Type.Optional(KayentaOptions),
+    query: Type.Optional(Query),
+  },
+  { additionalProperties: false },
+);
+
+export const RuleSetSchema = Type.Object(
+  {
+    schemaVersion: Type.Optional(Type.Literal(1, { description: 'Rule-set schema version (1).' })),
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$' }),
+    description: Type.Optional(Type.String()),
+    analysis: Type.Object(
+      {
+        interval: Type.String({ pattern: DURATION_PATTERN, description: 'Length of one look (e.g. 60s).' }),
+        minIntervals: Type.Integer({ minimum: 1 }),
+        maxIntervals: Type.Integer({ minimum: 1, maximum: 1000 }),
+        alpha: Probability('False-rollback budget for a healthy release over the whole analysis.'),
+        multipleComparisons: Type.Optional(StringEnum(MULTIPLE_COMPARISONS)),
+        power: Type.Optional(Probability('Power at which undetectable tolerances are reported (default 0.8).')),
+        cautionAlpha: Type.Optional(
+          Probability('A KHI trending worse at this unadjusted level is not a pass yet (default 0.05).'),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    scoring: Type.Object(
+      {
+        pass: Type.Number({ minimum: 0, maximum: 100 }),
+        marginal: Type.Number({ minimum: 0, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    khis: Type.Array(KhiSchema, { minItems: 1, maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+
+/** A rule set exactly as written in the file (after schema validation, before defaults). */
+export type RuleSetDocument = Static<typeof RuleSetSchema>;
+export type KhiDocument = Static<typeof KhiSchema>;
