@@ -1,8 +1,9 @@
 /**
  * Decide: turn one interval's KHI results and score into a verdict or "keep looking".
  * Rollback as soon as a critical KHI fails or, after `minIntervals`, the score is below
- * `marginal`; promote only after `minIntervals` with no failing KHI, every critical KHI passing
- * on at least `minSamples`, and a score of at least `pass`; at `maxIntervals`, inconclusive.
+ * `marginal`; promote only after `minIntervals` intervals in which every critical KHI had data,
+ * with no failing KHI, every critical KHI passing on at least `minSamples`, and a score of at
+ * least `pass`; at `maxIntervals`, inconclusive.
  */
 import type { RuleSet } from '../rule-set.js';
 import type { KhiResult } from './khi-result.js';
@@ -18,7 +19,13 @@ export type Decision =
 const MIN_WEIGHT_WITH_DATA = 0.5;
 
 /** Decides after interval `interval` (1-based). */
-export function decideVerdict(ruleSet: RuleSet, interval: number, results: readonly KhiResult[], score: Score): Decision {
+export function decideVerdict(
+  ruleSet: RuleSet,
+  progress: { readonly interval: number; readonly intervalsWithData: number },
+  results: readonly KhiResult[],
+  score: Score,
+): Decision {
+  const { interval, intervalsWithData } = progress;
   const { minIntervals, maxIntervals } = ruleSet.analysis;
   const { pass, marginal } = ruleSet.scoring;
   const failingCritical = results.filter((r) => r.failed && r.critical);
@@ -31,10 +38,12 @@ export function decideVerdict(ruleSet: RuleSet, interval: number, results: reado
     return { outcome: 'rollback', reasons: [`${scoreText} is below marginal (${marginal})`, ...failing] };
   }
   const blockers = promotionBlockers(results, score, pass);
-  if (interval >= minIntervals && blockers.length === 0) {
+  if (intervalsWithData >= minIntervals && blockers.length === 0) {
     return { outcome: 'promote', reasons: [`${scoreText} >= pass (${pass}) after ${interval} interval(s); no KHI failed`] };
   }
-  if (interval < minIntervals) blockers.unshift(`only ${interval} of at least ${minIntervals} interval(s) so far`);
+  if (intervalsWithData < minIntervals) {
+    blockers.unshift(`only ${intervalsWithData} of at least ${minIntervals} interval(s) with data for every critical KHI so far`);
+  }
   if (interval >= maxIntervals) {
     return { outcome: 'inconclusive', reasons: [`no decision after maxIntervals (${maxIntervals})`, ...blockers] };
   }

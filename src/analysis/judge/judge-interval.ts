@@ -61,9 +61,16 @@ export function judgeInterval(
     'classification' in evaluation ? evaluation : classifyKhi(evaluation, adjusted[index] ?? [], ruleSet.analysis),
   );
   const score = usesKayentaScoring(ruleSet) ? scoreKayentaKhis(ruleSet, khis) : scoreKhis(khis);
-  const decision = decideVerdict(ruleSet, interval, khis, score);
+  const decision = decideVerdict(ruleSet, { interval, intervalsWithData: intervalsWithData(ruleSet, nextKhis) }, khis, score);
   return {
     state: { intervalsJudged: interval, khis: nextKhis },
     judgement: { interval, khis, score: score.value, decision },
   };
+}
+
+/** Intervals in which every critical KHI (every KHI if none is critical) had data in both groups. */
+function intervalsWithData(ruleSet: RuleSet, khis: Readonly<Record<string, KhiState>>): number {
+  const critical = ruleSet.khis.filter((khi) => khi.critical);
+  const counted = critical.length > 0 ? critical : ruleSet.khis;
+  return Math.min(...counted.map((khi) => khis[khi.name]?.intervalsWithData ?? 0));
 }

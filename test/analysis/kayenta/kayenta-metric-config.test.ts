@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { KAYENTA_DEFAULTS } from '../../../src/analysis/rule-set.js';
 import {
   KAYENTA_METRIC_DEFAULTS,
   kayentaEffectSizeDefault,
@@ -26,7 +25,6 @@ describe('resolveKayentaOptions', () => {
       outliers: { strategy: 'keep', outlierFactor: 3 },
     });
     expect(resolveKayentaOptions()).toEqual(KAYENTA_METRIC_DEFAULTS);
-    expect(KAYENTA_METRIC_DEFAULTS).toEqual(KAYENTA_DEFAULTS);
   });
 
   it('defaults every effect-size threshold to 0.5 when the measure is cles', () => {

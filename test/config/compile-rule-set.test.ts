@@ -1,0 +1,139 @@
+import { readdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { compileRuleSet } from '../../src/config/compile-rule-set.js';
+import { loadRuleSetFile, parseRuleSetText } from '../../src/config/load-rule-set.js';
+import { RuleSetError } from '../../src/config/rule-set-error.js';
+
+function validDocument(): Record<string, unknown> {
+  return {
+    name: 'web-service',
+    analysis: { interval: '60s', minIntervals: 3, maxIntervals: 10, alpha: 0.01 },
+    scoring: { pass: 95, marginal: 75 },
+    khis: [
+      { name: 'error-rate', kind: 'ratio', direction: 'increase', critical: true },
+      { name: 'latency', kind: 'distribution', direction: 'increase' },
+      { name: 'cpu', kind: 'gauge', direction: 'increase' },
+    ],
+  };
+}
+
+function issuesOf(document: unknown): string[] {
+  try {
+    compileRuleSet(document, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleSetError);
+    return (error as RuleSetError).issues.map((issue) => `${issue.path}: ${issue.message}`);
+  }
+  throw new Error('expected the rule set to be rejected');
+}
+
+function withKhi(index: number, patch: Record<string, unknown>): Record<string, unknown> {
+  const document = validDocument();
+  const khis = document['khis'] as Record<string, unknown>[];
+  khis[index] = { ...khis[index], ...patch };
+  return document;
+}
+
+describe('compileRuleSet', () => {
+  it('fills defaults: auto picks the test for the kind, group defaults to the name', () => {
+    const ruleSet = compileRuleSet(validDocument(), 'test.yaml');
+    expect(ruleSet.khis.map((khi) => khi.test)).toEqual(['poisson', 'mann-whitney', 'mann-whitney']);
+    expect(ruleSet.khis[0]).toMatchObject({
+      requestedTest: 'auto',
+      group: 'error-rate',
+      weight: 1,
+      critical: true,
+      minSamples: 1000,
+      tolerance: { relative: 0, absolute: 0 },
+    });
+    expect(ruleSet.khis[1]?.minSamples).toBe(50);
+    expect(ruleSet.analysis).toEqual({
+      intervalSeconds: 60,
+      minIntervals: 3,
+      maxIntervals: 10,
+      alpha: 0.01,
+      multipleComparisons: 'holm',
+      power: 0.8,
+      cautionAlpha: 0.05,
+    });
+  });
+
+  it('returns a frozen rule set', () => {
+    const ruleSet = compileRuleSet(validDocument(), 'test.yaml');
+    expect(Object.isFrozen(ruleSet)).toBe(true);
+    expect(Object.isFrozen(ruleSet.khis[0]?.tolerance)).toBe(true);
+  });
+
+  it('fills Kayenta defaults, with 0.5 effect-size bounds for cles', () => {
+    const ruleSet = compileRuleSet(
+      withKhi(1, { test: 'kayenta', kayenta: { effectSize: { measure: 'cles' } } }),
+      'test.yaml',
+    );
+    expect(ruleSet.khis[1]?.kayenta).toMatchObject({
+      confidence: 0.98,
+      tolerance: 0.25,
+      direction: 'increase',
+      effectSize: { measure: 'cles', allowedIncrease: 0.5, criticalIncrease: 0.5 },
+      outliers: { strategy: 'keep', outlierFactor: 3 },
+    });
+  });
+
+  it.each([
+    ['a bad enum', withKhi(2, { direction: 'up' }), 'khis[2].direction: must be one of increase, decrease, either'],
+    ['an unknown KHI key', withKhi(0, { treshold: 3 }), 'khis[0].treshold: unknown key (not part of the schema)'],
+    ['an unknown top-level key', { ...validDocument(), rulez: 1 }, 'rulez: unknown key (not part of the schema)'],
+    ['a missing field', withKhi(1, { kind: undefined }), 'khis[1].kind: is required'],
+    ['a wrong type', withKhi(0, { critical: 'yes' }), 'khis[0].critical: must be a boolean'],
+    ['a bad duration', { ...validDocument(), analysis: { interval: '60 seconds', minIntervals: 3, maxIntervals: 10, alpha: 0.01 } }, 'analysis.interval: must match'],
+    ['alpha out of range', { ...validDocument(), analysis: { interval: '60s', minIntervals: 3, maxIntervals: 10, alpha: 1 } }, 'analysis.alpha: must be < 1'],
+    ['minIntervals above maxIntervals', { ...validDocument(), analysis: { interval: '60s', minIntervals: 12, maxIntervals: 10, alpha: 0.01 } }, 'analysis.minIntervals: must be <= analysis.maxIntervals (10)'],
+    ['marginal above pass', { ...validDocument(), scoring: { pass: 70, marginal: 80 } }, 'scoring.marginal: must be <= scoring.pass (70)'],
+    ['a duplicate KHI name', withKhi(2, { name: 'latency' }), 'khis[2].name: duplicates khis[1].name "latency"'],
+    ['a test that does not fit the kind', withKhi(0, { test: 'mann-whitney' }), 'khis[0].test: mann-whitney does not apply to ratio KHIs (use auto, poisson, fisher, kayenta)'],
+    ['kayenta options without test kayenta', withKhi(1, { kayenta: { confidence: 0.9 } }), 'khis[1].kayenta: only applies with test: kayenta'],
+    ['an SLO rate above 1', withKhi(0, { slo: { max: 5 } }), 'khis[0].slo.max: must be a rate between 0 and 1 for ratio KHIs'],
+    ['an SLO without bounds', withKhi(1, { slo: {} }), 'khis[1].slo: needs max or min'],
+    ['a query field of another kind', withKhi(1, { query: { histogram: 'x', events: 'y' } }), 'khis[1].query.events: does not apply to distribution KHIs (use histogram)'],
+    ['a missing query field', withKhi(0, { query: { events: 'x' } }), 'khis[0].query.total: is required for ratio KHIs'],
+    ['nanStrategy on a ratio', withKhi(0, { nanStrategy: 'replace' }), 'khis[0].nanStrategy: applies to distribution and gauge KHIs only (ratios are counts)'],
+    ['a negative weight', withKhi(0, { weight: -1 }), 'khis[0].weight: must be > 0'],
+    ['no KHIs', { ...validDocument(), khis: [] }, 'khis: must have at least 1 item(s)'],
+    ['too many KHIs', { ...validDocument(), khis: Array.from({ length: 501 }, (_, i) => ({ name: `k${i}`, kind: 'ratio', direction: 'increase' })) }, 'khis: must have at most 500 item(s)'],
+    ['a document that is not an object', 'just text', '(root): must be an object'],
+  ])('rejects %s, naming the path', (_case, document, expected) => {
+    expect(issuesOf(document).some((issue) => issue.startsWith(expected))).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    const document = withKhi(0, { direction: 'up', weight: 0 });
+    (document['khis'] as Record<string, unknown>[]).push({ name: 'latency', kind: 'distribution', direction: 'increase' });
+    expect(issuesOf(document).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('parseRuleSetText', () => {
+  it('names the line of a YAML syntax error', () => {
+    expect(() => parseRuleSetText('name: x\nanalysis: [unclosed\n', 'bad.yaml')).toThrowError(/bad\.yaml[\s\S]*line \d+/);
+  });
+
+  it('rejects duplicate keys instead of keeping the last one', () => {
+    const text = 'name: a\nname: b\n';
+    expect(() => parseRuleSetText(text, 'dup.yaml')).toThrowError(RuleSetError);
+  });
+
+  it('records the SHA-256 of the text', () => {
+    const text = JSON.stringify(validDocument());
+    expect(parseRuleSetText(text, 'x.json').sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('shipped rule sets', () => {
+  it('every file in rules/ compiles', async () => {
+    const files = (await readdir('rules')).filter((name) => /\.ya?ml$/.test(name));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const { ruleSet } = await loadRuleSetFile(`rules/${file}`);
+      expect(ruleSet.khis.length).toBeGreaterThan(0);
+    }
+  });
+});
