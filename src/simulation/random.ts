@@ -195,7 +195,8 @@ export function createRandom(seed: number): Random {
       return mean < 10 ? poissonSmall(mean) : poissonPtrs(mean);
     },
     binomial(n, p) {
-      if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`binomial: n must be a whole number, got ${n}`);
+      if (!(n >= 0) || !Number.isInteger(n))
+        throw new RangeError(`binomial: n must be a whole number, got ${n}`);
       if (!(p >= 0 && p <= 1)) throw new RangeError(`binomial: p must be in [0, 1], got ${p}`);
       if (n === 0 || p === 0) return 0;
       if (p === 1) return n;
