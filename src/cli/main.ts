@@ -6,6 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { runJudgeCommand, type OutputFormat } from './judge-command.js';
 import { runRulesCheckCommand } from './rules-command.js';
+import { runServeCommand } from './serve-command.js';
+import { runStatusCommand, runVerifyCommand, type VerifyIo } from './verify-command.js';
+import { createVigilClient } from './vigil-client.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +25,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .name('vigil')
     .description('Observability-driven deployment verifier: promote, rollback or inconclusive.')
     .version(packageJson.version)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => io.err(text) });
 
@@ -42,6 +46,56 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .argument('[path]', 'rule-set file or directory', 'rules')
     .action(async (path: string) => {
       exitCode = await runRulesCheckCommand(path, io);
+    });
+
+  program
+    .command('serve')
+    .description('Run the daemon (settings: VIGIL_CONFIG file and VIGIL_* environment variables; see docs/configuration.md).')
+    .option('--config <file>', 'settings file (overrides VIGIL_CONFIG)')
+    .action(async (options: { config?: string }) => {
+      exitCode = await runServeCommand(options.config, io);
+    });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const verifyIo = (): VerifyIo => ({
+    out: io.out,
+    err: io.err,
+    now: () => Date.now(),
+    ...(process.stdout.isTTY === true && { redraw: (text: string) => process.stdout.write(`\r\u001b[2K${text}`) }),
+  });
+  const client = () => createVigilClient(process.env['VIGIL_URL'] ?? 'http://127.0.0.1:8080', process.env['VIGIL_TOKEN']);
+  program
+    .command('verify')
+    .description('Post a deployment marker (or follow one) and wait for the verdict. VIGIL_URL and VIGIL_TOKEN configure the daemon.\nExit codes: 0 promote, 3 rollback, 4 inconclusive or aborted, 2 bad input, 1 error.')
+    .option('--deployment <id>', 'follow an existing deployment instead of posting a marker')
+    .option('--id <id>', 'deployment id (idempotency key) for the new marker')
+    .option('--service <name>')
+    .option('--environment <name>', 'environment', 'production')
+    .option('--version <version>', 'the new (canary) version')
+    .option('--baseline-version <version>')
+    .option('--rule-set <name>')
+    .addOption(new Option('--strategy <strategy>').choices(['canary', 'blue-green', 'rolling', 'ring']).default('canary'))
+    .option('--canary-label <k=v>', 'Prometheus label selecting the canary (repeatable; default version=<version>)', collect, [])
+    .option('--baseline-label <k=v>', 'Prometheus label selecting the baseline (repeatable; default version=<baseline-version>)', collect, [])
+    .option('--canary-url <url>')
+    .option('--baseline-url <url>')
+    .option('--commit <sha>')
+    .option('--wait', 'wait for the verdict (implied by --deployment)', false)
+    .option('--timeout-seconds <n>', 'give up waiting after this long (exit 4)', (v) => Number(v), 3600)
+    .action(async (options: Record<string, unknown>) => {
+      const follow = typeof options['deployment'] === 'string';
+      exitCode = await runVerifyCommand(
+        { ...(options as unknown as Parameters<typeof runVerifyCommand>[0]), wait: follow || options['wait'] === true },
+        client(),
+        verifyIo(),
+      );
+    });
+  program
+    .command('status')
+    .description('Print the current state of a deployment.')
+    .argument('<id>')
+    .action(async (id: string) => {
+      exitCode = await runStatusCommand(id, client(), verifyIo());
     });
 
   try {

@@ -3,6 +3,7 @@
  * readable path (`khis[2].direction: must be one of increase, decrease, either`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 /** One problem found in an input: where (`khis[2].direction`) and what. */
@@ -20,6 +21,8 @@ export function StringEnum<const T extends readonly string[]>(
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+// date-time, uri, ... are checked, not ignored.
+addFormats.default(ajv);
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 /** Validates `value` against `schema`; returns every issue (empty when valid). */
@@ -72,6 +75,8 @@ function toIssue(error: ErrorObject): ValidationIssue {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return { path: formatPath(segments), message: `must be ${comparisonWords(error.keyword)} ${String(params['limit'])}` };
+    case 'format':
+      return { path: formatPath(segments), message: `must be a valid ${String(params['format'])}` };
     case 'pattern':
       return { path: formatPath(segments), message: `must match ${String(params['pattern'])}` };
     case 'minItems':

@@ -1,0 +1,83 @@
+/**
+ * Daemon settings: a YAML file (`VIGIL_CONFIG`) with environment overrides, validated at start;
+ * a bad setting stops start-up with a message naming it. Documented in docs/configuration.md.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from './schema-validation.js';
+
+export const SCOPES = ['markers:write', 'verdicts:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const TokenSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    token: Type.Optional(Type.String({ minLength: 16, description: 'Plain token (at least 16 characters).' })),
+    tokenSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the token, hex.' })),
+    scopes: Type.Array(StringEnum(SCOPES), { minItems: 1, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const SettingsSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    redisUrl: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+    prometheusUrl: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:9090' }),
+    rulesDir: Type.String({ minLength: 1, default: 'rules' }),
+    artifactsDir: Type.String({ minLength: 1, default: '.vigil/artifacts' }),
+    keyPrefix: Type.String({ pattern: '^[A-Za-z0-9:_-]+$', default: 'vigil:' }),
+    logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+    tokens: Type.Array(TokenSchema, { default: [] }),
+    prometheus: Type.Object(
+      {
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 }),
+        retries: Type.Integer({ minimum: 0, maximum: 10, default: 3 }),
+        queryDelaySeconds: Type.Number({
+          minimum: 0,
+          maximum: 600,
+          default: 15,
+          description: 'Wait this long after an interval ends before querying it (scrape lag).',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    analysis: Type.Object(
+      {
+        maxFailedSteps: Type.Integer({
+          minimum: 1,
+          maximum: 100,
+          default: 3,
+          description: 'Consecutive steps whose backend queries all failed before the verdict is inconclusive.',
+        }),
+        stepConcurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    api: Type.Object(
+      {
+        bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
+        maxWaitSeconds: Type.Integer({ minimum: 0, maximum: 600, default: 60 }),
+        publicBaseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Settings = Static<typeof SettingsSchema>;
+export type TokenSetting = Static<typeof TokenSchema>;
+
+/** Environment variables that override file settings, and the setting each one sets. */
+export const ENVIRONMENT_OVERRIDES = {
+  VIGIL_HOST: { path: ['host'], type: 'string' },
+  VIGIL_PORT: { path: ['port'], type: 'integer' },
+  VIGIL_REDIS_URL: { path: ['redisUrl'], type: 'string' },
+  VIGIL_PROMETHEUS_URL: { path: ['prometheusUrl'], type: 'string' },
+  VIGIL_RULES_DIR: { path: ['rulesDir'], type: 'string' },
+  VIGIL_ARTIFACTS_DIR: { path: ['artifactsDir'], type: 'string' },
+  VIGIL_KEY_PREFIX: { path: ['keyPrefix'], type: 'string' },
+  VIGIL_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
+  VIGIL_QUERY_DELAY_SECONDS: { path: ['prometheus', 'queryDelaySeconds'], type: 'number' },
+} as const;

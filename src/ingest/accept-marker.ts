@@ -1,0 +1,102 @@
+/**
+ * Ingest: a deployment marker becomes a Verification and its steps are scheduled. Retrying the
+ * same marker is harmless (same record back); the same id with another body is a conflict.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { initialJudgeState } from '../analysis/judge/judge-interval.js';
+import type { LoadedRuleSet } from '../config/load-rule-set.js';
+import type { VerificationStore } from '../store/verification-store.js';
+import type { StepScheduler } from '../verification/step-scheduler.js';
+import { isDecided, type Verdict, type Verification } from '../verification/verification.js';
+import { canonicalSha256 } from './canonical-json.js';
+import type { DeploymentMarker } from './deployment-marker-schema.js';
+import { IngestError } from './ingest-errors.js';
+
+export interface IngestDeps {
+  readonly store: VerificationStore;
+  readonly scheduler: StepScheduler;
+  readonly ruleSets: ReadonlyMap<string, LoadedRuleSet>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** Seconds to wait after an interval ends before querying it. */
+  readonly queryDelaySeconds: number;
+}
+
+export interface Ingest {
+  /** Accepts a validated marker; throws IngestError UNKNOWN_RULE_SET or DEPLOYMENT_CONFLICT. */
+  acceptMarker(marker: DeploymentMarker): Promise<{ created: boolean; verification: Verification }>;
+  /** Ends the analysis as `aborted`; undefined for an unknown id; throws ALREADY_DECIDED. */
+  abort(id: string): Promise<Verification | undefined>;
+}
+
+/** Builds the ingest use case. */
+export function createIngest(deps: IngestDeps): Ingest {
+  return {
+    async acceptMarker(marker) {
+      const loaded = deps.ruleSets.get(marker.ruleSet);
+      if (loaded === undefined) {
+        throw new IngestError('UNKNOWN_RULE_SET', `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`, [
+          { path: 'ruleSet', message: 'is not a known rule set' },
+        ]);
+      }
+      const markerSha256 = canonicalSha256(marker);
+      const now = new Date(deps.now()).toISOString();
+      const id = marker.id ?? randomUUID();
+      const verification: Verification = {
+        id,
+        marker: { ...marker, id, startedAt: marker.startedAt ?? now },
+        markerSha256,
+        ruleSetSha256: loaded.sha256,
+        plan: {
+          intervalSeconds: loaded.ruleSet.analysis.intervalSeconds,
+          minIntervals: loaded.ruleSet.analysis.minIntervals,
+          maxIntervals: loaded.ruleSet.analysis.maxIntervals,
+        },
+        status: 'pending',
+        createdAt: now,
+        updatedAt: now,
+        intervalsJudged: 0,
+        failedSteps: 0,
+        lastJudgement: null,
+        verdict: null,
+      };
+      const stored = await deps.store.create(verification, initialJudgeState(loaded.ruleSet));
+      if (!stored.created && stored.verification.markerSha256 !== markerSha256) {
+        throw new IngestError('DEPLOYMENT_CONFLICT', `deployment ${id} exists with a different marker`);
+      }
+      if (stored.created) {
+        const startedAtMs = Date.parse(stored.verification.marker.startedAt);
+        const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
+        await deps.scheduler.schedule(id, intervalSeconds, startedAtMs + (intervalSeconds + deps.queryDelaySeconds) * 1000);
+        deps.logger.info({ deploymentId: id, service: marker.service, ruleSet: marker.ruleSet }, 'marker accepted');
+      }
+      return stored;
+    },
+
+    async abort(id) {
+      const current = await deps.store.get(id);
+      if (current === undefined) return undefined;
+      if (isDecided(current.status)) {
+        if (current.status === 'aborted') return current;
+        throw new IngestError('ALREADY_DECIDED', `deployment ${id} is already decided: ${current.status}`);
+      }
+      const verdict: Verdict = {
+        outcome: 'aborted',
+        decidedAt: new Date(deps.now()).toISOString(),
+        decidedAtInterval: current.intervalsJudged,
+        score: current.lastJudgement?.score ?? null,
+        khis: current.lastJudgement?.khis ?? [],
+        reasons: ['aborted on request'],
+      };
+      const won = await deps.store.decide(id, verdict);
+      await deps.scheduler.cancel(id);
+      const after = await deps.store.get(id);
+      if (!won && after !== undefined && after.status !== 'aborted') {
+        throw new IngestError('ALREADY_DECIDED', `deployment ${id} was decided first: ${after.status}`);
+      }
+      deps.logger.info({ deploymentId: id }, 'verification aborted');
+      return after;
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Composition root: settings → adapters (Redis store, Prometheus source, BullMQ) → use cases
+ * (ingest, verification steps) → HTTP API and step workers. The only place that picks adapters.
+ * Graceful stop: stop taking HTTP requests, let the step in flight finish (or hand it back to
+ * the queue), then close connections.
+ */
+import { createHash } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { buildApp } from './api/build-app.js';
+import type { ApiToken } from './api/api-deps.js';
+import { loadRuleSetDirectory } from './config/load-rule-sets.js';
+import type { Settings } from './config/settings-schema.js';
+import { createIngest } from './ingest/accept-marker.js';
+import { createBullmqStepScheduler } from './queue/bullmq-step-scheduler.js';
+import { STEP_QUEUE_NAME, type StepJob } from './queue/step-job.js';
+import { startStepWorker } from './queue/step-worker.js';
+import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
+import { createRedisVerificationStore } from './store/redis-verification-store.js';
+import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
+import { startTracing } from './telemetry/tracing.js';
+import { runDueSteps } from './verification/run-step.js';
+
+export interface Daemon {
+  readonly app: FastifyInstance;
+  /** Where the API listens, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  readonly logger: Logger;
+  /** Stops taking work, lets the step in flight finish, closes everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts the daemon with validated settings; `environment` is read for tracing only. */
+export async function startDaemon(
+  settings: Settings,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+  logger: Logger = createLogger(settings),
+): Promise<Daemon> {
+  const stopTracing = startTracing(environment);
+  const tracer = trace.getTracer('vigil');
+  const ruleSets = await loadRuleSetDirectory(settings.rulesDir);
+  logger.info({ ruleSets: [...ruleSets.keys()], rulesDir: settings.rulesDir }, 'rule sets loaded');
+
+  const redisOptions = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  const redis = new Redis(settings.redisUrl, redisOptions);
+  const subscriber = new Redis(settings.redisUrl, redisOptions);
+  const store = createRedisVerificationStore({ redis, subscriber, keyPrefix: settings.keyPrefix });
+  const metrics = createDaemonMetrics(() => store.countByStatus());
+  const source = createPrometheusSource({
+    baseUrl: settings.prometheusUrl,
+    timeoutMs: settings.prometheus.timeoutMs,
+    retries: settings.prometheus.retries,
+    tracer,
+    onBackendError: (kind: string) => metrics.backendErrors.inc({ backend: 'prometheus', kind }),
+  });
+  const bullPrefix = `${settings.keyPrefix}bull`;
+  const queue = new Queue<StepJob>(STEP_QUEUE_NAME, { connection: redis, prefix: bullPrefix });
+  const scheduler = createBullmqStepScheduler(queue);
+  const now = () => Date.now();
+  const ingest = createIngest({ store, scheduler, ruleSets, now, logger, queryDelaySeconds: settings.prometheus.queryDelaySeconds });
+  const worker = startStepWorker({
+    connection: new Redis(settings.redisUrl, redisOptions),
+    prefix: bullPrefix,
+    concurrency: settings.analysis.stepConcurrency,
+    logger,
+    runDueSteps: (deploymentId) =>
+      runDueSteps(deploymentId, {
+        store,
+        source,
+        scheduler,
+        ruleSets,
+        now,
+        logger,
+        tracer,
+        queryDelaySeconds: settings.prometheus.queryDelaySeconds,
+        maxFailedSteps: settings.analysis.maxFailedSteps,
+        queryConcurrency: 8,
+        onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
+        onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
+      }),
+  });
+  await resumeActiveVerifications(store, scheduler, ruleSets, settings, logger);
+
+  const app = buildApp({
+    store,
+    ingest,
+    tokens: settings.tokens.map(hashToken),
+    logger,
+    metricsRegistry: metrics.registry,
+    readiness: async () => ({
+      redis: await redis.ping().then((answer) => answer === 'PONG', () => false),
+      prometheus: await source.isReady(),
+    }),
+    bodyLimitBytes: settings.api.bodyLimitBytes,
+    maxWaitSeconds: settings.api.maxWaitSeconds,
+    ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
+  });
+  const url = await app.listen({ host: settings.host, port: settings.port });
+  logger.info({ url }, 'vigil listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    logger,
+    close: () =>
+      (closing ??= (async () => {
+        logger.info('stopping: no new requests, finishing the step in flight');
+        await app.close();
+        await worker.close();
+        await queue.close();
+        subscriber.disconnect();
+        await redis.quit().catch(() => undefined);
+        await stopTracing();
+        logger.info('stopped');
+      })()),
+  };
+}
+
+/** A restarted daemon re-ensures the schedule of every verification still in flight. */
+async function resumeActiveVerifications(
+  store: ReturnType<typeof createRedisVerificationStore>,
+  scheduler: ReturnType<typeof createBullmqStepScheduler>,
+  ruleSets: Awaited<ReturnType<typeof loadRuleSetDirectory>>,
+  settings: Settings,
+  logger: Logger,
+): Promise<void> {
+  const active = await store.listActive();
+  for (const id of active) {
+    const verification = await store.get(id);
+    const loaded = verification && ruleSets.get(verification.marker.ruleSet);
+    if (!verification || !loaded) continue;
+    const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
+    const nextDue = Date.parse(verification.marker.startedAt) + ((verification.intervalsJudged + 1) * intervalSeconds + settings.prometheus.queryDelaySeconds) * 1000;
+    await scheduler.schedule(id, intervalSeconds, nextDue);
+  }
+  if (active.length > 0) logger.info({ count: active.length }, 'resumed verifications in flight');
+}
+
+function hashToken(token: Settings['tokens'][number]): ApiToken {
+  const tokenSha256 = token.tokenSha256 ?? createHash('sha256').update(token.token ?? '').digest('hex');
+  return { name: token.name, scopes: token.scopes, tokenSha256 };
+}
+
+/** pino, JSON, with secrets redacted. */
+export function createLogger(settings: Pick<Settings, 'logLevel'>): Logger {
+  return pino({
+    level: settings.logLevel,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'tokens'], censor: '[redacted]' },
+  });
+}

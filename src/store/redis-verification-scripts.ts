@@ -1,0 +1,101 @@
+/**
+ * The Lua scripts behind the Redis verification store's writes. Each runs atomically in Redis, so
+ * the checks and the writes (record, judge state, status indexes, the decision message) happen
+ * together or not at all, whatever the number of daemons. Replies are short status words.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** A Lua script run by SHA, loaded on first use (or after a Redis restart). */
+export interface RedisScript {
+  run(redis: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+}
+
+function defineScript(source: string): RedisScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    async run(redis, keys, args) {
+      try {
+        return await redis.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await redis.eval(source, keys.length, ...keys, ...args);
+      }
+    },
+  };
+}
+
+/**
+ * KEYS: record, judge state, then every index the new record belongs to.
+ * ARGV: order key, judge state JSON, then the record's field/value pairs.
+ * Reply: {1} when created, {0, existing fields} when the id exists.
+ */
+export const createScript = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('HGETALL', KEYS[1])}
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('SET', KEYS[2], ARGV[2])
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], 0, ARGV[1])
+end
+return {1}
+`);
+
+/** Status words shared by the scripts below. */
+const STATUS_CHECK = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'NOT_FOUND' end
+local decided = status == 'promote' or status == 'rollback' or status == 'inconclusive' or status == 'aborted'
+if not decided and status ~= 'pending' and status ~= 'analyzing' then return 'CORRUPT' end
+`;
+
+/**
+ * KEYS: record, judge state, pending index, analyzing index.
+ * ARGV: expected intervalsJudged, intervalsJudged, failedSteps, lastJudgement JSON, updatedAt,
+ * judge state JSON, order key.
+ * Reply: SAVED, STALE (another worker recorded it), DECIDED, NOT_FOUND or CORRUPT.
+ */
+export const saveStepScript = defineScript(`${STATUS_CHECK}
+if decided then return 'DECIDED' end
+local judged = redis.call('HGET', KEYS[1], 'intervalsJudged')
+if not judged or not string.match(judged, '^%d+$') then return 'CORRUPT' end
+if judged ~= ARGV[1] then return 'STALE' end
+redis.call('HSET', KEYS[1], 'status', 'analyzing', 'intervalsJudged', ARGV[2], 'failedSteps', ARGV[3],
+  'lastJudgement', ARGV[4], 'updatedAt', ARGV[5])
+redis.call('SET', KEYS[2], ARGV[6])
+if status == 'pending' then
+  redis.call('ZREM', KEYS[3], ARGV[7])
+  redis.call('ZADD', KEYS[4], 0, ARGV[7])
+end
+return 'SAVED'
+`);
+
+/**
+ * KEYS: record, pending index, analyzing index, the outcome's index.
+ * ARGV: outcome, verdict JSON, updatedAt, order key, decision channel, id.
+ * Reply: DECIDED (this call recorded it, and published the id), ALREADY_DECIDED, NOT_FOUND or CORRUPT.
+ */
+export const decideScript = defineScript(`${STATUS_CHECK}
+if decided then return 'ALREADY_DECIDED' end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'verdict', ARGV[2], 'updatedAt', ARGV[3])
+if status == 'pending' then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+else
+  redis.call('ZREM', KEYS[3], ARGV[4])
+end
+redis.call('ZADD', KEYS[4], 0, ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
+return 'DECIDED'
+`);
+
+/**
+ * KEYS: record, evidence list. ARGV: evidence JSON, entries to keep.
+ * Reply: APPENDED or NOT_FOUND.
+ */
+export const appendEvidenceScript = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOT_FOUND' end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+return 'APPENDED'
+`);

@@ -1,0 +1,45 @@
+/**
+ * The daemon's own metrics (prom-client), served at /metrics: verifications by state, verdicts by
+ * outcome, step durations, backend errors.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VerificationStatus } from '../verification/verification.js';
+
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  readonly verdicts: Counter<'outcome'>;
+  readonly stepDuration: Histogram;
+  readonly backendErrors: Counter<'backend' | 'kind'>;
+}
+
+/** Creates the registry; `countByStatus` is read on every scrape. */
+export function createDaemonMetrics(countByStatus: () => Promise<Readonly<Record<VerificationStatus, number>>>): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  new Gauge({
+    name: 'vigil_verifications',
+    help: 'Verifications by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await countByStatus();
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  return {
+    registry,
+    verdicts: new Counter({ name: 'vigil_verdicts_total', help: 'Verdicts recorded, by outcome.', labelNames: ['outcome'], registers: [registry] }),
+    stepDuration: new Histogram({
+      name: 'vigil_step_duration_seconds',
+      help: 'Time to gather and judge one analysis step.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    backendErrors: new Counter({
+      name: 'vigil_backend_errors_total',
+      help: 'Failed backend calls, by backend and kind.',
+      labelNames: ['backend', 'kind'],
+      registers: [registry],
+    }),
+  };
+}

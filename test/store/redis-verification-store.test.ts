@@ -1,0 +1,246 @@
+/**
+ * The Redis verification store against a real redis-server started for this file: the shared
+ * contract, then what only Redis can do wrong (foreign values, lost scripts, a dead server).
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createRedisVerificationStore,
+  type RedisVerificationStore,
+} from '../../src/store/redis-verification-store.js';
+import { StoreError, type StoreErrorCode } from '../../src/store/store-error.js';
+import { freePort } from '../support/free-port.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { sampleJudgeState, sampleStep, sampleVerdict, sampleVerification } from './sample-verification.js';
+import {
+  describeVerificationStoreContract,
+  type StoreSetupOptions,
+  type StoreUnderTest,
+} from './verification-store-contract.js';
+
+let server: RedisServer;
+const filePrefix = `vigil-test:${randomUUID()}:`;
+let testCount = 0;
+
+beforeAll(async () => {
+  server = await startRedis();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+/** Deletes every key under `prefix` (they are all the store writes). */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+interface RedisStoreUnderTest extends StoreUnderTest {
+  readonly store: RedisVerificationStore;
+  readonly redis: Redis;
+  readonly prefix: string;
+}
+
+/** A store on its own connection and prefix; peers get connections of their own. */
+function setup(options: StoreSetupOptions = {}): Promise<RedisStoreUnderTest> {
+  testCount += 1;
+  const prefix = `${filePrefix}${testCount}:`;
+  const connections: Redis[] = [];
+  const stores: RedisVerificationStore[] = [];
+  const open = () => {
+    const redis = new Redis(server.url, { lazyConnect: false });
+    connections.push(redis);
+    const store = createRedisVerificationStore({ redis, keyPrefix: prefix, ...options });
+    stores.push(store);
+    return { redis, store };
+  };
+  const main = open();
+  return Promise.resolve({
+    ...main,
+    prefix,
+    peers: (count) => Promise.resolve(Array.from({ length: count }, () => open().store)),
+    dispose: async () => {
+      for (const store of stores) await store.close();
+      await deleteKeys(main.redis, prefix);
+      await Promise.all(connections.map((redis) => redis.quit()));
+    },
+  });
+}
+
+describeVerificationStoreContract('redis store', setup);
+
+async function codeOf(promise: Promise<unknown>): Promise<StoreErrorCode | 'resolved'> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    expect(error).toBeInstanceOf(StoreError);
+    return (error as StoreError).code;
+  }
+}
+
+describe('redis store', () => {
+  let subject: RedisStoreUnderTest;
+  beforeEach(async () => {
+    subject = await setup();
+    await subject.store.create(sampleVerification({ id: 'dep-1' }), sampleJudgeState());
+  });
+  afterEach(async () => {
+    await subject.dispose();
+  });
+  const recordKey = () => `${subject.prefix}verification:dep-1`;
+
+  it('keeps every key under its prefix', async () => {
+    await subject.store.saveStep('dep-1', sampleStep(sampleJudgeState()));
+    await subject.store.appendEvidence('dep-1', { interval: 1, recordedAt: '2026-01-01T00:01:00Z' });
+    await subject.store.decide('dep-1', sampleVerdict('promote'));
+    for (const key of await subject.redis.keys('*')) expect(key.startsWith(filePrefix)).toBe(true);
+    expect((await subject.redis.keys(`${subject.prefix}*`)).sort()).toEqual(
+      [
+        'evidence:dep-1',
+        'index:all',
+        'index:environment:production',
+        'index:service-environment:checkout:production',
+        'index:service:checkout',
+        'index:status:promote',
+        'judge-state:dep-1',
+        'verification:dep-1',
+      ].map((key) => `${subject.prefix}${key}`),
+    );
+  });
+
+  it.each([
+    ['an unknown status', 'status', 'exploded'],
+    ['a marker that is not JSON', 'marker', '{"id":'],
+    ['a marker of another shape', 'marker', '{"id":"dep-1","startedAt":"2026-01-01T00:00:00Z"}'],
+    ['a negative count', 'intervalsJudged', '-1'],
+    ['an unknown record format', 'format', '99'],
+    ['a verdict on a pending record', 'verdict', JSON.stringify(sampleVerdict('promote'))],
+  ])('reports %s as CORRUPT_RECORD', async (_, field, value) => {
+    await subject.redis.hset(recordKey(), field, value);
+    expect(await codeOf(subject.store.get('dep-1'))).toBe('CORRUPT_RECORD');
+    expect(await codeOf(subject.store.list({ limit: 10 }))).toBe('CORRUPT_RECORD');
+  });
+
+  it('reports a record with a missing field as CORRUPT_RECORD', async () => {
+    await subject.redis.hdel(recordKey(), 'createdAt');
+    expect(await codeOf(subject.store.get('dep-1'))).toBe('CORRUPT_RECORD');
+  });
+
+  it('reports a foreign value under a store key as CORRUPT_RECORD, and leaves it alone', async () => {
+    await subject.redis.del(recordKey());
+    await subject.redis.set(recordKey(), 'not a hash');
+    expect(await codeOf(subject.store.get('dep-1'))).toBe('CORRUPT_RECORD');
+    expect(await codeOf(subject.store.create(sampleVerification({ id: 'dep-1' }), sampleJudgeState()))).toBe(
+      'CORRUPT_RECORD',
+    );
+    expect(await codeOf(subject.store.decide('dep-1', sampleVerdict('aborted')))).toBe('CORRUPT_RECORD');
+    expect(await subject.redis.get(recordKey())).toBe('not a hash');
+  });
+
+  it('refuses to step or decide a record with a corrupt status, changing nothing', async () => {
+    await subject.redis.hset(recordKey(), 'status', 'exploded');
+    expect(await codeOf(subject.store.saveStep('dep-1', sampleStep(sampleJudgeState())))).toBe(
+      'CORRUPT_RECORD',
+    );
+    expect(await codeOf(subject.store.decide('dep-1', sampleVerdict('aborted')))).toBe('CORRUPT_RECORD');
+    expect(await subject.redis.hget(recordKey(), 'status')).toBe('exploded');
+    expect(await subject.redis.hget(recordKey(), 'verdict')).toBe('null');
+  });
+
+  it('reports a foreign judge state, evidence entry or evidence key as CORRUPT_RECORD', async () => {
+    await subject.redis.set(`${subject.prefix}judge-state:dep-1`, '{"khis":[]}');
+    expect(await codeOf(subject.store.getJudgeState('dep-1'))).toBe('CORRUPT_RECORD');
+    await subject.redis.rpush(`${subject.prefix}evidence:dep-1`, 'garbage');
+    expect(await codeOf(subject.store.listEvidence('dep-1'))).toBe('CORRUPT_RECORD');
+    await subject.redis.del(`${subject.prefix}evidence:dep-1`);
+    await subject.redis.set(`${subject.prefix}evidence:dep-1`, 'a string');
+    expect(
+      await codeOf(
+        subject.store.appendEvidence('dep-1', { interval: 1, recordedAt: '2026-01-01T00:01:00Z' }),
+      ),
+    ).toBe('CORRUPT_RECORD');
+  });
+
+  it('skips index entries whose record is gone', async () => {
+    await subject.store.create(
+      sampleVerification({ id: 'dep-2', createdAt: '2026-01-01T00:01:00Z' }),
+      sampleJudgeState(),
+    );
+    await subject.redis.del(recordKey());
+    expect((await subject.store.list({ limit: 10 })).items.map((item) => item.id)).toEqual(['dep-2']);
+  });
+
+  it('reloads its scripts after Redis forgot them', async () => {
+    await subject.redis.script('FLUSH');
+    expect(await subject.store.saveStep('dep-1', sampleStep(sampleJudgeState()))).toBe(true);
+    expect(await subject.store.decide('dep-1', sampleVerdict('promote'))).toBe(true);
+  });
+
+  it('wakes a waiter on one daemon when another daemon decides', async () => {
+    const [other] = await subject.peers(1);
+    const waiting = subject.store.waitForDecision('dep-1', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await other?.decide('dep-1', sampleVerdict('rollback'))).toBe(true);
+    expect(await waiting).toMatchObject({ status: 'rollback' });
+  });
+
+  it('still wakes a waiter whose decision message was lost while its subscriber reconnected', async () => {
+    const waiting = subject.store.waitForDecision('dep-1', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    expect(await subject.redis.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBeGreaterThan(0);
+    expect(await subject.store.decide('dep-1', sampleVerdict('inconclusive'))).toBe(true);
+    expect(await waiting).toMatchObject({ status: 'inconclusive' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('uses a subscriber connection from a factory, and closes it', async () => {
+    const subscriber = new Redis(server.url);
+    const store = createRedisVerificationStore({
+      redis: subject.redis,
+      keyPrefix: subject.prefix,
+      subscriber: () => subscriber,
+    });
+    const waiting = store.waitForDecision('dep-1', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await subject.store.decide('dep-1', sampleVerdict('promote'));
+    expect(await waiting).toMatchObject({ status: 'promote' });
+    const ended = new Promise((resolve) => subscriber.once('end', resolve));
+    await store.close();
+    await ended;
+    expect(subscriber.status).toBe('end');
+  });
+
+  it('fails pending waits with STORE_CLOSED when closed', async () => {
+    const waiting = subject.store.waitForDecision('dep-1', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const outcome = codeOf(waiting);
+    await subject.store.close();
+    expect(await outcome).toBe('STORE_CLOSED');
+  });
+
+  it('reports an unreachable Redis as STORE_UNAVAILABLE', async () => {
+    const redis = new Redis(await freePort(), '127.0.0.1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    const store = createRedisVerificationStore({ redis, keyPrefix: subject.prefix });
+    const error = await subject.store
+      .get('nope')
+      .then(() => store.get('dep-1'))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE');
+    expect((error as StoreError).isTransient).toBe(true);
+    expect((error as StoreError).cause).toBeInstanceOf(Error);
+    await store.close();
+    redis.disconnect();
+  });
+});

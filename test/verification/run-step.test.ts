@@ -1,0 +1,203 @@
+import { trace } from '@opentelemetry/api';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Observation } from '../../src/analysis/observations.js';
+import { parseRuleSetText, type LoadedRuleSet } from '../../src/config/load-rule-set.js';
+import { createIngest } from '../../src/ingest/accept-marker.js';
+import type { DeploymentMarker } from '../../src/ingest/deployment-marker-schema.js';
+import { IngestError } from '../../src/ingest/ingest-errors.js';
+import { createMemoryMetricSource, type MemoryAnswer } from '../../src/sources/memory-metric-source.js';
+import type { ObservationRequest } from '../../src/sources/metric-source.js';
+import { createMemoryVerificationStore } from '../../src/store/memory-verification-store.js';
+import { createMemoryStepScheduler } from '../../src/verification/memory-step-scheduler.js';
+import { runDueSteps } from '../../src/verification/run-step.js';
+
+const RULES = `
+name: shop
+analysis: { interval: 10s, minIntervals: 3, maxIntervals: 6, alpha: 0.01 }
+scoring: { pass: 95, marginal: 75 }
+khis:
+  - name: errors
+    kind: ratio
+    direction: increase
+    critical: true
+    tolerance: { relative: 0.2 }
+    minSamples: 500
+    query: { events: 'sum(increase(errors{ {{selector}} }[{{interval}}]))', total: 'sum(increase(requests{ {{selector}} }[{{interval}}]))' }
+  - name: latency
+    kind: distribution
+    direction: increase
+    critical: true
+    tolerance: { relative: 0.05 }
+    minSamples: 100
+    query: { histogram: 'sum by (le) (increase(latency_bucket{ {{selector}} }[{{interval}}]))' }
+`;
+
+const START = Date.parse('2026-11-28T10:00:00Z');
+const marker: DeploymentMarker = {
+  id: 'deploy-1',
+  service: 'shop',
+  environment: 'production',
+  version: 'v2',
+  baselineVersion: 'v1',
+  strategy: 'canary',
+  ruleSet: 'shop',
+  startedAt: new Date(START).toISOString(),
+  canary: { labels: { version: 'v2' } },
+  baseline: { labels: { version: 'v1' } },
+};
+
+function latencies(center: number, n: number, phase: number): number[] {
+  return Array.from({ length: n }, (_, i) => center * (0.8 + (0.4 * ((i * 37 + phase) % n)) / n));
+}
+
+function healthy(request: ObservationRequest): Observation {
+  if (request.khi.kind === 'ratio') return { events: 10, total: 2000 };
+  return { values: latencies(0.1, 200, request.group === 'canary' ? 3 : 0) };
+}
+
+function setup(answer: (request: ObservationRequest) => MemoryAnswer) {
+  let now = START;
+  const loaded: LoadedRuleSet = parseRuleSetText(RULES, 'shop.yaml');
+  const ruleSets = new Map([['shop', loaded]]);
+  const store = createMemoryVerificationStore();
+  const scheduler = createMemoryStepScheduler();
+  const source = createMemoryMetricSource(answer);
+  const logger = pino({ level: 'silent' });
+  const clock = { now: () => now, advance: (seconds: number) => (now += seconds * 1000) };
+  const ingest = createIngest({ store, scheduler, ruleSets, now: clock.now, logger, queryDelaySeconds: 2 });
+  const verdicts: string[] = [];
+  const step = () =>
+    runDueSteps('deploy-1', {
+      store,
+      source,
+      scheduler,
+      ruleSets,
+      now: clock.now,
+      logger,
+      tracer: trace.getTracer('test'),
+      queryDelaySeconds: 2,
+      maxFailedSteps: 2,
+      queryConcurrency: 4,
+      onVerdict: (verdict) => verdicts.push(verdict.outcome),
+    });
+  return { store, scheduler, source, ingest, clock, step, verdicts };
+}
+
+describe('ingest', () => {
+  it('accepts a marker, schedules its first step after one interval plus the query delay', async () => {
+    const { ingest, scheduler, store } = setup(healthy);
+    const { created, verification } = await ingest.acceptMarker(marker);
+    expect(created).toBe(true);
+    expect(verification).toMatchObject({ id: 'deploy-1', status: 'pending', intervalsJudged: 0, plan: { maxIntervals: 6 } });
+    expect(scheduler.scheduled.get('deploy-1')).toEqual({ intervalSeconds: 10, firstDueMs: START + 12_000 });
+    expect(await store.getJudgeState('deploy-1')).toMatchObject({ intervalsJudged: 0 });
+  });
+
+  it('returns the same record for a retried marker, and refuses another body under the same id', async () => {
+    const { ingest } = setup(healthy);
+    const first = await ingest.acceptMarker(marker);
+    const again = await ingest.acceptMarker({ ...marker, canary: { labels: { version: 'v2' } } });
+    expect(again.created).toBe(false);
+    expect(again.verification.createdAt).toBe(first.verification.createdAt);
+    await expect(ingest.acceptMarker({ ...marker, version: 'v3' })).rejects.toMatchObject({ code: 'DEPLOYMENT_CONFLICT' });
+  });
+
+  it('refuses an unknown rule set', async () => {
+    const { ingest } = setup(healthy);
+    await expect(ingest.acceptMarker({ ...marker, ruleSet: 'nope' })).rejects.toBeInstanceOf(IngestError);
+  });
+
+  it('aborts an undecided verification once', async () => {
+    const { ingest, store, scheduler } = setup(healthy);
+    await ingest.acceptMarker(marker);
+    expect((await ingest.abort('deploy-1'))?.status).toBe('aborted');
+    expect(scheduler.scheduled.has('deploy-1')).toBe(false);
+    expect((await store.get('deploy-1'))?.verdict?.reasons).toEqual(['aborted on request']);
+    expect(await ingest.abort('unknown')).toBeUndefined();
+  });
+});
+
+describe('runDueSteps', () => {
+  it('does nothing before the first interval is due', async () => {
+    const { ingest, step, source } = setup(healthy);
+    await ingest.acceptMarker(marker);
+    expect(await step()).toBe('not-due');
+    expect(source.requests).toHaveLength(0);
+  });
+
+  it('queries every KHI for both groups over the interval window and renders their identities', async () => {
+    const { ingest, step, source, clock, store } = setup(healthy);
+    await ingest.acceptMarker(marker);
+    clock.advance(12);
+    await step();
+    expect(source.requests).toHaveLength(4);
+    const canary = source.requests.find((r) => r.group === 'canary' && r.khi.name === 'errors');
+    expect(canary?.context).toEqual({ service: 'shop', environment: 'production', version: 'v2', labels: { version: 'v2' } });
+    expect(canary?.window).toEqual({ endMs: START + 10_000, intervalSeconds: 10 });
+    expect((await store.get('deploy-1'))?.intervalsJudged).toBe(1);
+    const evidence = await store.listEvidence('deploy-1');
+    expect(evidence[0]).toMatchObject({ interval: 1, observations: { errors: { canary: { events: 10, total: 2000 } } } });
+  });
+
+  it('catches up every due interval and promotes a healthy release after minIntervals', async () => {
+    const { ingest, step, clock, store, verdicts, scheduler } = setup(healthy);
+    await ingest.acceptMarker(marker);
+    clock.advance(60);
+    expect(await step()).toBe('decided');
+    const verification = await store.get('deploy-1');
+    expect(verification?.status).toBe('promote');
+    expect(verification?.verdict).toMatchObject({ outcome: 'promote', decidedAtInterval: 3 });
+    expect(verdicts).toEqual(['promote']);
+    expect(scheduler.scheduled.has('deploy-1')).toBe(false);
+  });
+
+  it('rolls back a faulty release and records the verdict exactly once under concurrent steps', async () => {
+    const { ingest, step, clock, store, verdicts } = setup((request) =>
+      request.khi.kind === 'ratio' && request.group === 'canary' ? { events: 80, total: 2000 } : healthy(request),
+    );
+    await ingest.acceptMarker(marker);
+    clock.advance(60);
+    const outcomes = await Promise.all([step(), step(), step()]);
+    expect(outcomes.every((o) => o === 'decided' || o === 'lost-race')).toBe(true);
+    expect(verdicts).toEqual(['rollback']);
+    expect((await store.get('deploy-1'))?.verdict?.khis.find((k) => k.name === 'errors')?.classification).toBe('high');
+  });
+
+  it('never promotes while the backend fails, and ends inconclusive after maxFailedSteps', async () => {
+    let failing = false;
+    const { ingest, step, clock, store } = setup((request) => (failing ? { error: 'connect ECONNREFUSED' } : healthy(request)));
+    await ingest.acceptMarker(marker);
+    clock.advance(12);
+    await step();
+    clock.advance(10);
+    await step();
+    failing = true;
+    clock.advance(10);
+    expect(await step()).toBe('not-due');
+    const third = await store.get('deploy-1');
+    expect(third?.status).toBe('analyzing');
+    expect(third?.lastJudgement?.khis.every((k) => k.classification === 'error')).toBe(true);
+    clock.advance(10);
+    await step();
+    const verification = await store.get('deploy-1');
+    expect(verification?.status).toBe('inconclusive');
+    expect(verification?.verdict?.reasons[0]).toMatch(/every backend query failed in 2 consecutive step/);
+  });
+
+  it('treats a KHI whose query fails as error for the step, so stale data cannot promote', async () => {
+    let latencyDown = false;
+    const { ingest, step, clock, store } = setup((request) =>
+      latencyDown && request.khi.name === 'latency' ? { error: 'timeout' } : healthy(request),
+    );
+    await ingest.acceptMarker(marker);
+    clock.advance(22);
+    await step();
+    latencyDown = true;
+    clock.advance(10);
+    await step();
+    const verification = await store.get('deploy-1');
+    expect(verification?.status).toBe('analyzing');
+    expect(verification?.lastJudgement?.khis.find((k) => k.name === 'latency')).toMatchObject({ classification: 'error' });
+  });
+});
