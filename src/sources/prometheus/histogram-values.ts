@@ -1,0 +1,89 @@
+/**
+ * Turns a Prometheus histogram's bucket counters for one interval (cumulative counts per `le`,
+ * e.g. from `sum by (le) (increase(x_bucket[60s]))`) into one value per request, so the test
+ * sees every request rather than a percentile series.
+ *
+ * - `increase` extrapolates, so counts are rounded and made monotone (running maximum, as
+ *   `histogram_quantile` does) before per-bucket counts are taken.
+ * - A request in bucket `le` gets the value `le` (its upper bound). Requests only in `+Inf` get
+ *   the largest finite bound: a lower bound of their real duration.
+ * - More than `maxValues` requests are thinned deterministically to exactly `maxValues`, keeping
+ *   each bucket's share (largest-remainder apportionment, ties to the lower bucket). Memory stays
+ *   bounded; the test sees fewer samples, so it can only lose power, never gain false confidence.
+ */
+
+/** One cumulative bucket: requests with a value ≤ `le` (`Infinity` for `+Inf`). */
+export interface CumulativeBucket {
+  readonly le: number;
+  readonly count: number;
+}
+
+/** Requests whose value falls in (previous bound, `le`]. */
+export interface BucketCount {
+  readonly le: number;
+  readonly count: number;
+}
+
+export const DEFAULT_MAX_HISTOGRAM_VALUES = 200_000;
+
+/** Sorted, rounded, monotone per-bucket counts; buckets with the same `le` are added up. */
+export function toBucketCounts(buckets: readonly CumulativeBucket[]): BucketCount[] {
+  const merged = new Map<number, number>();
+  for (const bucket of buckets) merged.set(bucket.le, (merged.get(bucket.le) ?? 0) + bucket.count);
+  const sorted = [...merged].sort(([a], [b]) => a - b);
+  let previous = 0;
+  let runningMax = 0;
+  return sorted.map(([le, count]) => {
+    runningMax = Math.max(runningMax, Math.max(0, Math.round(count)));
+    const perBucket = runningMax - previous;
+    previous = runningMax;
+    return { le, count: perBucket };
+  });
+}
+
+/**
+ * One value per request (see the module comment). Undefined when there is no finite bound to
+ * stand for the requests (a histogram with only `+Inf`).
+ */
+export function histogramToValues(
+  buckets: readonly CumulativeBucket[],
+  maxValues = DEFAULT_MAX_HISTOGRAM_VALUES,
+): { values: number[]; requests: number; thinned: boolean } | undefined {
+  const counts = toBucketCounts(buckets);
+  const finite = counts.filter((b) => Number.isFinite(b.le));
+  const largestFinite = finite[finite.length - 1]?.le;
+  const requests = counts.reduce((sum, b) => sum + b.count, 0);
+  if (largestFinite === undefined)
+    return requests === 0 ? { values: [], requests: 0, thinned: false } : undefined;
+  const thinned = requests > maxValues;
+  const kept = thinned
+    ? apportion(
+        counts.map((b) => b.count),
+        maxValues,
+      )
+    : counts.map((b) => b.count);
+  const values: number[] = [];
+  counts.forEach((bucket, index) => {
+    const value = Number.isFinite(bucket.le) ? bucket.le : largestFinite;
+    for (let i = 0; i < (kept[index] ?? 0); i += 1) values.push(value);
+  });
+  return { values, requests, thinned };
+}
+
+/** Scales `counts` to sum to exactly `target` by the largest-remainder method; deterministic. */
+export function apportion(counts: readonly number[], target: number): number[] {
+  const total = counts.reduce((sum, c) => sum + c, 0);
+  if (total === 0) return counts.map(() => 0);
+  const quotas = counts.map((c) => (c * target) / total);
+  const result = quotas.map(Math.floor);
+  let remaining = target - result.reduce((sum, c) => sum + c, 0);
+  const order = quotas
+    .map((q, index) => ({ index, remainder: q - Math.floor(q) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  for (const { index } of order) {
+    if (remaining <= 0) break;
+    result[index] = (result[index] ?? 0) + 1;
+    remaining -= 1;
+  }
+  return result;
+}
