@@ -20,6 +20,8 @@ const GroupIdentity = Type.Object(
   {
     labels: Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN }), Type.String({ maxLength: 1024 }), {
       maxProperties: 32,
+      // A Record compiles to patternProperties; without this, keys that miss the pattern pass.
+      additionalProperties: false,
       description: 'Prometheus labels that select this group, e.g. {"version": "v2", "track": "canary"}.',
     }),
     url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'Base URL (for journeys).' })),

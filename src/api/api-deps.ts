@@ -1,0 +1,42 @@
+/**
+ * What `buildApp` needs, passed in by the composition root (src/main.ts) or by tests.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Scope } from '../config/settings-schema.js';
+import type { VerificationStore } from '../store/verification-store.js';
+import type { MarkerIngest } from './marker-ingest.js';
+
+/** `markers:write`, `verdicts:read` or `admin`; `admin` implies every other scope. */
+export type { Scope };
+
+/** A configured API token, stored only as the SHA-256 (hex) of its plaintext. */
+export interface ApiToken {
+  /** Shown in logs instead of the token. */
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+  /** SHA-256 of the token, 64 hex digits. */
+  readonly tokenSha256: string;
+}
+
+/** Whether the backends the daemon needs answer. Should not throw (a throw counts as not ready). */
+export type ReadinessCheck = () => Promise<{ redis: boolean; prometheus: boolean }>;
+
+export interface ApiDeps {
+  readonly store: VerificationStore;
+  readonly ingest: MarkerIngest;
+  readonly tokens: readonly ApiToken[];
+  readonly logger: Logger;
+  /** The daemon's prom-client registry; the API adds its HTTP histogram to it and serves it at /metrics. */
+  readonly metricsRegistry: Registry;
+  readonly readiness: ReadinessCheck;
+  /** Largest accepted request body; 256 KiB when absent. */
+  readonly bodyLimitBytes?: number;
+  /** Absolute base URL for links in responses (`https://vigil.example.com`); relative links when absent. */
+  readonly publicBaseUrl?: string;
+  /** Longest verdict long-poll a client may ask for, in seconds; 60 when absent. */
+  readonly maxWaitSeconds?: number;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+export const DEFAULT_MAX_WAIT_SECONDS = 60;

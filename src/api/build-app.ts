@@ -1,0 +1,104 @@
+/**
+ * buildApp(deps): the HTTP API as a Fastify instance, not listening (main.ts listens; tests use
+ * `app.inject()`). Routes live in one file per group; errors go through one handler and catalogue.
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_WAIT_SECONDS, type ApiDeps } from './api-deps.js';
+import { createAuthenticator } from './authentication.js';
+import { registerDeploymentRoutes } from './deployment-routes.js';
+import { handleError, handleNotFound } from './error-handler.js';
+import { observeHttpDurations } from './http-metrics.js';
+import { registerOperationsRoutes } from './operations-routes.js';
+import { validatorCompiler } from './request-validation.js';
+import type { RouteContext } from './route-context.js';
+import { registerVerdictRoutes } from './verdict-routes.js';
+import { createLinks } from './verification-views.js';
+
+/** Log paths that may hold a token; censored whatever the logger's serializers include. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'request.headers.authorization',
+  'headers.authorization',
+  'authorization',
+];
+
+/** Builds the API. Throws when a configured token hash is malformed. */
+export function buildApp(deps: ApiDeps): FastifyInstance {
+  const maxWaitSeconds = deps.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+  const shutdown = new AbortController();
+  const context: RouteContext = {
+    store: deps.store,
+    ingest: deps.ingest,
+    authenticate: createAuthenticator(deps.tokens),
+    links: createLinks(deps.publicBaseUrl),
+    maxWaitSeconds,
+    shutdown: shutdown.signal,
+  };
+  const logger = deps.logger.child(
+    { component: 'api' },
+    { redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+  ) as FastifyBaseLogger;
+
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  // JSON only: without this Fastify would parse text/plain bodies too, and answer 400, not 415.
+  // An empty JSON body counts as no body (curl -H 'Content-Type: application/json' -X POST .../abort).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') done(null, undefined);
+    else void parseJson(request, text, done);
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+  app.addHook('preClose', (done) => {
+    shutdown.abort();
+    done();
+  });
+  observeHttpDurations(app, deps.metricsRegistry);
+
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vigil API',
+        version: '1',
+        description: 'Deployment markers in, verdicts out. The contract is described in docs/api.md.',
+      },
+      ...(deps.publicBaseUrl !== undefined && { servers: [{ url: deps.publicBaseUrl }] }),
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token from the daemon configuration.',
+          },
+        },
+      },
+      tags: [
+        { name: 'deployments', description: 'Deployment markers and verifications' },
+        { name: 'verdicts', description: 'Verdicts, long-polled' },
+        { name: 'operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  void app.register((instance, _options, done) => {
+    registerDeploymentRoutes(instance, context);
+    registerVerdictRoutes(instance, context);
+    registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
+    done();
+  });
+  return app;
+}
