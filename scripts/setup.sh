@@ -19,5 +19,25 @@ ensure_build() {
   npx tsc -p tsconfig.build.json
 }
 
+# Debian packages for the services the demo and the integration tests start themselves
+# (they never rely on a system-wide running instance). VIGIL_SKIP_APT=1 skips this step.
+ensure_apt_packages() {
+  [ "${VIGIL_SKIP_APT:-0}" = 1 ] && return 0
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages start system services; Vigil starts its own instances on free ports.
+  for service in redis-server prometheus prometheus-node-exporter; do
+    $sudo systemctl disable --now "$service" >/dev/null 2>&1 || $sudo service "$service" stop >/dev/null 2>&1 || true
+  done
+}
+
+ensure_apt_packages
 ensure_node_modules
 ensure_build

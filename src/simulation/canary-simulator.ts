@@ -36,7 +36,11 @@ export interface SimulatedRelease {
 export const SIMULATED_KHIS = { errors: 'error-rate', latency: 'latency', cpu: 'cpu' } as const;
 
 /** Simulates `intervals` intervals of a release. */
-export function simulateIntervals(release: SimulatedRelease, intervals: number, random: Random): IntervalObservations[] {
+export function simulateIntervals(
+  release: SimulatedRelease,
+  intervals: number,
+  random: Random,
+): IntervalObservations[] {
   return Array.from({ length: intervals }, () => simulateInterval(release, random));
 }
 
@@ -46,7 +50,9 @@ export function simulateInterval(release: SimulatedRelease, random: Random): Int
     errors: { events: random.binomial(g.requests, g.errorRate), total: g.requests },
     latency: { values: latencies(release, g, random) },
     cpu: {
-      values: Array.from({ length: release.cpuSamples }, () => round(g.cpu * (1 + release.cpuNoise * random.normal()), 4)),
+      values: Array.from({ length: release.cpuSamples }, () =>
+        round(g.cpu * (1 + release.cpuNoise * random.normal()), 4),
+      ),
     },
   });
   const baseline = group(release.baseline);
