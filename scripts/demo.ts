@@ -56,7 +56,7 @@ async function main(): Promise<number> {
       },
       {},
     );
-    const daemon: Daemon = await startDaemon(settings, {}, pino({ level: settings.logLevel }));
+    const daemon: Daemon = await startDaemon(settings, { environment: {}, logger: pino({ level: settings.logLevel }) });
     cleanups.push(() => daemon.close());
     say(`  Vigil ${daemon.url} · Prometheus ${prometheus.url} · shops ${shops.map((s) => s.url).join(' ')}`);
 

@@ -5,7 +5,7 @@
  * the queue), then close connections.
  */
 import { createHash } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
+import { trace, type Tracer } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -33,14 +33,19 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-/** Starts the daemon with validated settings; `environment` is read for tracing only. */
-export async function startDaemon(
-  settings: Settings,
-  environment: Readonly<Record<string, string | undefined>> = process.env,
-  logger: Logger = createLogger(settings),
-): Promise<Daemon> {
-  const stopTracing = startTracing(environment);
-  const tracer = trace.getTracer('vigil');
+export interface DaemonOptions {
+  /** Read for the OpenTelemetry variables only (default: process.env). */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** A tracer to use instead of starting the OpenTelemetry Node SDK (tests). */
+  readonly tracer?: Tracer;
+}
+
+/** Starts the daemon with validated settings. */
+export async function startDaemon(settings: Settings, options: DaemonOptions = {}): Promise<Daemon> {
+  const logger = options.logger ?? createLogger(settings);
+  const stopTracing = options.tracer ? () => Promise.resolve() : startTracing(options.environment ?? process.env);
+  const tracer = options.tracer ?? trace.getTracer('vigil');
   const ruleSets = await loadRuleSetDirectory(settings.rulesDir);
   logger.info({ ruleSets: [...ruleSets.keys()], rulesDir: settings.rulesDir }, 'rule sets loaded');
 

@@ -10,7 +10,7 @@ export async function runServeCommand(configPath: string | undefined, io: { err:
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {
     const settings = await loadSettings(environment);
-    daemon = await startDaemon(settings, environment);
+    daemon = await startDaemon(settings, { environment });
   } catch (error) {
     if (error instanceof SettingsError || error instanceof RuleSetError) {
       io.err(`vigil serve: ${error.message}`);

@@ -6,6 +6,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import axios from 'axios';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +44,10 @@ khis:
       histogram: sum by (le) (increase(http_request_duration_seconds_bucket{ {{selector}} }[{{interval}}]))
 `;
 
+const spans = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
 let redis: RedisServer;
 let prometheus: PrometheusServer;
 let shops: DemoShop[];
@@ -64,7 +71,7 @@ async function daemon(): Promise<Daemon> {
     },
     {},
   );
-  const started = await startDaemon(settings, {}, pino({ level: 'silent' }));
+  const started = await startDaemon(settings, { logger: pino({ level: 'silent' }), tracer: tracerProvider.getTracer('vigil') });
   daemons.push(started);
   return started;
 }
@@ -144,6 +151,14 @@ describe('daemon end to end', () => {
     expect((badVerdict['reasons'] as string[])[0]).toMatch(/critical KHI (error-rate|latency) failed/);
     const metrics = await axios.get<string>(`${d.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(metrics.data).toMatch(/vigil_verdicts_total\{outcome="rollback"\} 1/);
+    expect(metrics.data).toMatch(/vigil_step_duration_seconds_count [1-9]/);
+    // One trace per analysis step, with a span per backend query inside it.
+    const finished = spans.getFinishedSpans();
+    const steps = finished.filter((span) => span.name === 'verification.step');
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    for (const step of steps) expect(step.parentSpanContext).toBeUndefined();
+    const queries = finished.filter((span) => span.name === 'prometheus.query' && span.spanContext().traceId === steps[0]?.spanContext().traceId);
+    expect(queries.length).toBeGreaterThanOrEqual(6);
   }, 90_000);
 
   it('cannot be steered by a marker version that tries PromQL injection', async () => {
@@ -168,6 +183,19 @@ describe('daemon end to end', () => {
     expect(verdict['status']).toBe('promote');
     const { data } = await api(second.url).get<{ intervalsJudged: number; verdict: { decidedAtInterval: number } }>('/v1/deployments/restart-1');
     expect(data.intervalsJudged).toBe(data.verdict.decidedAtInterval);
+  }, 90_000);
+
+  it('shares the work between two daemons on one Redis and records each verdict once', async () => {
+    const [one, two] = [await daemon(), await daemon()];
+    const ids = ['shared-1', 'shared-2', 'shared-3', 'shared-4'];
+    await Promise.all(ids.map((id, i) => api((i % 2 === 0 ? one : two).url).post('/v1/deployments', marker(id, i < 2 ? 'v2' : 'v3'))));
+    const verdicts = await Promise.all(ids.map((id) => verdictOf(one.url, id)));
+    expect(verdicts.map((v) => v['status'])).toEqual(['promote', 'promote', 'rollback', 'rollback']);
+    const recorded = async (url: string) => {
+      const text = (await axios.get<string>(`${url}/metrics`)).data;
+      return [...text.matchAll(/^vigil_verdicts_total\{outcome="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    expect((await recorded(one.url)) + (await recorded(two.url))).toBe(4);
   }, 90_000);
 
   it('never promotes when Prometheus stops mid-analysis', async () => {
