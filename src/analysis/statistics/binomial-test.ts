@@ -4,8 +4,21 @@
  * and `BinomTestResult.proportion_ci(method='exact')`; Clopper & Pearson (1934).
  */
 import { binomialCdf, binomialPmf, binomialSf } from './binomial-distribution.js';
-import { binarySearchTail } from './fisher.js';
-import type { Alternative } from './validation.js';
+import type { Alternative } from './alternative.js';
+
+/** SciPy's `_binary_search_for_binom_tst`: index i in [lo, hi] with a(i) ≤ d < a(i + 1). */
+export function binarySearchTail(a: (i: number) => number, d: number, lo: number, hi: number): number {
+  let low = lo;
+  let high = hi;
+  while (low < high) {
+    const mid = low + Math.floor((high - low) / 2);
+    const midValue = a(mid);
+    if (midValue < d) low = mid + 1;
+    else if (midValue > d) high = mid - 1;
+    else return mid;
+  }
+  return a(low) <= d ? low : low - 1;
+}
 
 /** p-value of k successes in n trials under success probability p (SciPy `binomtest(k, n, p).pvalue`). */
 export function binomialTestPValue(k: number, n: number, p: number, alternative: Alternative): number {

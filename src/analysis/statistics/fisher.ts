@@ -3,8 +3,10 @@
  * Source: SciPy 1.17 `scipy.stats.fisher_exact` (sample odds ratio; two-sided p sums the tables
  * whose probability is ≤ the observed one × (1 + 1e-14)); R. A. Fisher (1922).
  */
-import { hypergeometricLogPmf } from './binomial-distribution.js';
-import { ALTERNATIVES, assertCount, assertOneOf, type Alternative } from './validation.js';
+import { binarySearchTail } from './binomial-test.js';
+import { HypergeometricDistribution } from './hypergeometric-distribution.js';
+import { ALTERNATIVES, type Alternative } from './alternative.js';
+import { assertCount, assertOneOf } from './validation.js';
 
 /** A 2×2 table [[a, b], [c, d]] of non-negative integer counts. */
 export type TwoByTwoTable = readonly [readonly [number, number], readonly [number, number]];
@@ -22,81 +24,6 @@ export interface FisherResult {
 
 const OPERATION = 'fisherExact';
 
-/** Hypergeometric tail sums by the ratio recurrence (no 1 − x), as Boost does for SciPy. */
-class Hypergeometric {
-  readonly lowest: number;
-  readonly highest: number;
-
-  constructor(
-    readonly total: number,
-    readonly successes: number,
-    readonly draws: number,
-  ) {
-    this.lowest = Math.max(0, draws - (total - successes));
-    this.highest = Math.min(successes, draws);
-  }
-
-  pmf(k: number): number {
-    return Math.exp(hypergeometricLogPmf(k, this.total, this.successes, this.draws));
-  }
-
-  /** P(X ≤ k). */
-  cdf(k: number): number {
-    if (k < this.lowest) return 0;
-    if (k >= this.highest) return 1;
-    const mean = (this.draws * this.successes) / this.total;
-    return k <= mean ? this.sumDown(k) : 1 - this.sumUp(k + 1);
-  }
-
-  /** P(X > k). */
-  sf(k: number): number {
-    if (k < this.lowest) return 1;
-    if (k >= this.highest) return 0;
-    const mean = (this.draws * this.successes) / this.total;
-    return k + 1 >= mean ? this.sumUp(k + 1) : 1 - this.sumDown(k);
-  }
-
-  /** Σ_{i ≤ k} pmf(i), walking down from k. */
-  private sumDown(k: number): number {
-    const failures = this.total - this.successes;
-    let term = this.pmf(k);
-    let sum = term;
-    for (let i = k; i > this.lowest; i--) {
-      term *= (i * (failures - this.draws + i)) / ((this.successes - i + 1) * (this.draws - i + 1));
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    return sum;
-  }
-
-  /** Σ_{i ≥ k} pmf(i), walking up from k. */
-  private sumUp(k: number): number {
-    const failures = this.total - this.successes;
-    let term = this.pmf(k);
-    let sum = term;
-    for (let i = k; i < this.highest; i++) {
-      term *= ((this.successes - i) * (this.draws - i)) / ((i + 1) * (failures - this.draws + i + 1));
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    return sum;
-  }
-}
-
-/** SciPy's `_binary_search_for_binom_tst`: index i in [lo, hi] with a(i) ≤ d < a(i + 1). */
-export function binarySearchTail(a: (i: number) => number, d: number, lo: number, hi: number): number {
-  let low = lo;
-  let high = hi;
-  while (low < high) {
-    const mid = low + Math.floor((high - low) / 2);
-    const midValue = a(mid);
-    if (midValue < d) low = mid + 1;
-    else if (midValue > d) high = mid - 1;
-    else return mid;
-  }
-  return a(low) <= d ? low : low - 1;
-}
-
 /** Fisher's exact test of the 2×2 table [[a, b], [c, d]] (rows: groups, columns: outcome). */
 export function fisherExact(table: TwoByTwoTable, options: FisherOptions = {}): FisherResult {
   const alternative = options.alternative ?? 'two-sided';
@@ -111,19 +38,19 @@ export function fisherExact(table: TwoByTwoTable, options: FisherOptions = {}): 
   const n1 = a + b;
   const n2 = c + d;
   const n = a + c;
-  const dist = new Hypergeometric(n1 + n2, n1, n);
+  const dist = new HypergeometricDistribution(n1 + n2, n1, n);
   let pValue: number;
   if (alternative === 'less') {
     pValue = dist.cdf(a);
   } else if (alternative === 'greater') {
-    pValue = new Hypergeometric(n1 + n2, n1, b + d).cdf(b);
+    pValue = new HypergeometricDistribution(n1 + n2, n1, b + d).cdf(b);
   } else {
     pValue = twoSided(dist, a, n, n1, n2);
   }
   return { statistic, pValue: Math.min(pValue, 1) };
 }
 
-function twoSided(dist: Hypergeometric, a: number, n: number, n1: number, n2: number): number {
+function twoSided(dist: HypergeometricDistribution, a: number, n: number, n1: number, n2: number): number {
   const mode = Math.trunc(((n + 1) * (n1 + 1)) / (n1 + n2 + 2));
   const pExact = dist.pmf(a);
   const pMode = dist.pmf(mode);

@@ -10,7 +10,8 @@ import { mannWhitneySigma } from './mann-whitney.js';
 import { rankSumSorted, sortedCopy } from './rank-sum.js';
 import { zeroin } from './r-zeroin.js';
 import { StatisticsError } from './statistics-error.js';
-import { ALTERNATIVES, assertOneOf, assertOpenUnit, assertSample, type Alternative } from './validation.js';
+import { ALTERNATIVES, type Alternative } from './alternative.js';
+import { assertOneOf, assertOpenUnit, assertSample } from './validation.js';
 import { wilcoxonCdf, wilcoxonQuantile } from './wilcoxon-distribution.js';
 
 /** `auto` is R's rule: exact when both samples have fewer than 50 values and there are no ties. */
@@ -39,7 +40,7 @@ export interface HodgesLehmannResult {
 const OPERATION = 'hodgesLehmannShift';
 const METHODS: readonly HodgesLehmannMethod[] = ['auto', 'exact', 'asymptotic'];
 /** Largest n·m for which the exact path materialises the pairwise differences. */
-const MAX_EXACT_PAIRS = 4_000_000;
+const MAX_EXACT_PAIRS = 250_000;
 
 /** Hodges-Lehmann shift of `x` (canary) minus `y` (baseline) with R's confidence interval. */
 export function hodgesLehmannShift(

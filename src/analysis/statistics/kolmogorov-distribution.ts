@@ -24,10 +24,9 @@ export function smirnovSf(n: number, x: number): number {
   for (let j = 0; j <= jMax; j++) {
     const a = 1 - x - j / n;
     const b = x + j / n;
-    const logChoose = logNFactorial - logGamma(j + 1) - logGamma(n - j + 1);
-    const logTerm = logChoose + (n - j > 0 ? (n - j) * Math.log(a) : 0) + (j - 1) * Math.log(b);
     if (a <= 0 && n - j > 0) continue;
-    sum += Math.exp(logTerm);
+    const logChoose = logNFactorial - logGamma(j + 1) - logGamma(n - j + 1);
+    sum += Math.exp(logChoose + (n - j > 0 ? (n - j) * Math.log(a) : 0) + (j - 1) * Math.log(b));
   }
   return Math.min(1, Math.max(0, x * sum));
 }

@@ -6,7 +6,8 @@
 import { kolmogorovSf } from './kolmogorov-distribution.js';
 import { logBeta } from './log-gamma.js';
 import { sortedCopy } from './rank-sum.js';
-import { ALTERNATIVES, assertOneOf, assertSample, type Alternative } from './validation.js';
+import { ALTERNATIVES, type Alternative } from './alternative.js';
+import { assertOneOf, assertSample } from './validation.js';
 
 /** `auto` is exact when both samples have at most 10 000 values. */
 export type KolmogorovSmirnovMethod = 'auto' | 'exact' | 'asymp';
@@ -168,9 +169,11 @@ function exactProbability(
     prob = 1;
     for (let j = 0; j < h; j++) prob *= (n1 - j) / (n1 + j + 1);
   } else {
-    const paths = countPathsOutside(n1, n2, g, h);
+    // SciPy falls back to 'asymp' whenever C(n1+n2, n1) overflows; check before the O(n²) count.
     const total = binom(n1 + n2, n1);
-    if (!Number.isFinite(paths) || !Number.isFinite(total) || paths > total) return undefined;
+    if (!Number.isFinite(total)) return undefined;
+    const paths = countPathsOutside(n1, n2, g, h);
+    if (!Number.isFinite(paths) || paths > total) return undefined;
     prob = paths / total;
   }
   if (!(prob >= 0 && prob <= 1)) return undefined;

@@ -6,7 +6,8 @@
 import { normalSf } from './normal-distribution.js';
 import { rankSumSorted, sortedCopy } from './rank-sum.js';
 import { StatisticsError } from './statistics-error.js';
-import { ALTERNATIVES, assertOneOf, assertSample, type Alternative } from './validation.js';
+import { ALTERNATIVES, type Alternative } from './alternative.js';
+import { assertOneOf, assertSample } from './validation.js';
 import { wilcoxonProbabilities } from './wilcoxon-distribution.js';
 
 /** How the p-value is computed; `auto` picks `exact` when min size ≤ 8 and there are no ties. */

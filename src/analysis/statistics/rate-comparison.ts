@@ -5,16 +5,10 @@
  * Source: Przyborowski & Wilenski (1940); p-values agree with SciPy 1.17 `scipy.stats.binomtest`,
  * the interval is Clopper-Pearson on p mapped to the rate ratio (Lehmann & Romano, TSH §4.5).
  */
+import { ALTERNATIVES, type Alternative } from './alternative.js';
 import { binomialTestPValue, clopperPearson } from './binomial-test.js';
 import { StatisticsError } from './statistics-error.js';
-import {
-  ALTERNATIVES,
-  assertCount,
-  assertOneOf,
-  assertOpenUnit,
-  assertPositive,
-  type Alternative,
-} from './validation.js';
+import { assertCount, assertOneOf, assertOpenUnit, assertPositive } from './validation.js';
 
 /** Events over exposure (requests, seconds, …) for one group. */
 export interface RateSample {

@@ -76,12 +76,6 @@ export function assertOneOf<T extends string>(
   }
 }
 
-/** The alternative hypotheses shared by every two-sample test. */
-export type Alternative = 'two-sided' | 'less' | 'greater';
-
-/** All alternatives, for validation. */
-export const ALTERNATIVES: readonly Alternative[] = ['two-sided', 'less', 'greater'];
-
 /** Array check that does not widen the element type to `any`. */
 function isArray(value: unknown): boolean {
   return Array.isArray(value);

@@ -4,7 +4,8 @@
  */
 import { StatisticsError } from './statistics-error.js';
 import { studentTCdf, studentTSf } from './student-t-distribution.js';
-import { ALTERNATIVES, assertOneOf, assertSample, type Alternative } from './validation.js';
+import { ALTERNATIVES, type Alternative } from './alternative.js';
+import { assertOneOf, assertSample } from './validation.js';
 
 /** Options of `welchTTest`. */
 export interface WelchOptions {

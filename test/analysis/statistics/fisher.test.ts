@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fisherExact, type TwoByTwoTable } from '../../../src/analysis/statistics/fisher.js';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture } from './fixtures.js';
 
 interface Case {

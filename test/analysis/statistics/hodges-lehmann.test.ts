@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hodgesLehmannShift } from '../../../src/analysis/statistics/hodges-lehmann.js';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
 interface Case {

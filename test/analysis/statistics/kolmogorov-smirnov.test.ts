@@ -3,7 +3,7 @@ import {
   kolmogorovSmirnov2,
   type KolmogorovSmirnovMethod,
 } from '../../../src/analysis/statistics/kolmogorov-smirnov.js';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
 interface Case {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mannWhitneyU, type MannWhitneyMethod } from '../../../src/analysis/statistics/mann-whitney.js';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
 interface Case {

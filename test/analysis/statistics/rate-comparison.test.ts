@@ -4,7 +4,7 @@ import {
   proportionAsRate,
   type RateSample,
 } from '../../../src/analysis/statistics/rate-comparison.js';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture } from './fixtures.js';
 
 interface Case {

@@ -1,10 +1,16 @@
 import { describe, it } from 'vitest';
 import {
   binomialCdf,
+  binomialLogCdf,
+  binomialLogSf,
   binomialLogPmf,
   binomialSf,
-  hypergeometricPmf,
 } from '../../../src/analysis/statistics/binomial-distribution.js';
+import {
+  hypergeometricCdf,
+  hypergeometricPmf,
+  hypergeometricSf,
+} from '../../../src/analysis/statistics/hypergeometric-distribution.js';
 import {
   regularizedBeta,
   regularizedBetaComplement,
@@ -20,11 +26,20 @@ interface Cases {
   normalPpf: { p: number; ppf: number }[];
   studentT: { t: number; df: number; sf: number; cdf: number }[];
   binomial: { k: number; n: number; p: number; logPmf: number; cdf: number; sf: number }[];
-  hypergeometric: { k: number; total: number; successes: number; draws: number; pmf: number }[];
+  hypergeometric: {
+    k: number;
+    total: number;
+    successes: number;
+    draws: number;
+    pmf: number;
+    cdf: number;
+    sf: number;
+  }[];
   logGamma: { x: number; value: number }[];
   regularizedBeta: { a: number; b: number; x: number; value: number; complement: number }[];
   kolmogorov: { n: number; x: number; sf: number }[];
   smirnov: { n: number; x: number; sf: number }[];
+  binomialLogTail: { k: number; n: number; p: number; logCdf: number; logSf: number }[];
 }
 
 const fixture = loadFixture<never>('special-functions') as unknown as { cases: Cases };
@@ -47,9 +62,14 @@ describe('special functions agree with SciPy', () => {
     expectClose(binomialCdf(k, n, p), cdf, 'cdf', 1e-11);
     expectClose(binomialSf(k, n, p), sf, 'sf', 1e-11);
   });
-  it.each(cases.hypergeometric)('hypergeometric pmf k=$k', ({ k, total, successes, draws, pmf }) => {
-    expectClose(hypergeometricPmf(k, total, successes, draws), pmf, 'pmf', 1e-12);
-  });
+  it.each(cases.hypergeometric)(
+    'hypergeometric k=$k of total $total',
+    ({ k, total, successes, draws, pmf, cdf, sf }) => {
+      expectClose(hypergeometricPmf(k, total, successes, draws), pmf, 'pmf', 1e-12);
+      expectClose(hypergeometricCdf(k, total, successes, draws), cdf, 'cdf', 1e-11);
+      expectClose(hypergeometricSf(k, total, successes, draws), sf, 'sf', 1e-11);
+    },
+  );
   it.each(cases.logGamma)('logGamma($x)', ({ x, value }) => {
     expectClose(logGamma(x), value, 'logGamma', 1e-14, 1e-14);
   });
@@ -63,4 +83,11 @@ describe('special functions agree with SciPy', () => {
   it.each(cases.smirnov)('smirnov at n=$n x=$x', ({ n, x, sf }) => {
     expectClose(smirnovSf(n, x), sf, 'sf', 1e-10);
   });
+  it.each(cases.binomialLogTail)(
+    'binomial log tails k=$k n=$n p=$p (exact rationals)',
+    ({ k, n, p, logCdf, logSf }) => {
+      expectClose(binomialLogCdf(k, n, p), logCdf, 'logCdf', 1e-12, 1e-15);
+      expectClose(binomialLogSf(k, n, p), logSf, 'logSf', 1e-12, 1e-15);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alternative } from '../../../src/analysis/statistics/validation.js';
+import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { welchTTest } from '../../../src/analysis/statistics/welch.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
