@@ -56,6 +56,13 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     if (text.trim() === '') done(null, undefined);
     else void parseJson(request, text, done);
   });
+  // Any other type is 415 — unless the body is empty: HTTP clients label bodiless POSTs (abort)
+  // with a default type such as application/x-www-form-urlencoded.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') done(null, undefined);
+    else done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);

@@ -342,6 +342,17 @@ describe('POST /v1/deployments/:id/abort', () => {
     expect(again.json()).toMatchObject({ status: 'aborted' });
   });
 
+  it('accepts a bodiless abort whatever content type the client put on it', async () => {
+    await post(marker());
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/deployments/shop-2026-11-28-001/abort',
+      headers: { ...auth('writer'), 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'aborted' });
+  });
+
   it('answers 409 and keeps the verdict when already decided otherwise', async () => {
     await post(marker());
     await t.store.decide('shop-2026-11-28-001', verdict('rollback'));

@@ -170,7 +170,7 @@ describe('daemon end to end', () => {
     const { data } = await api(d.url).get<{ khis: { name: string; classification: string }[] }>('/v1/deployments/evil-1/verdict?wait=0');
     // vector(1) would have given the canary one request; an escaped label selects nothing.
     expect(data.khis.find((k) => k.name === 'error-rate')?.classification).toBe('nodata');
-    await api(d.url).post('/v1/deployments/evil-1/abort');
+    expect((await api(d.url).post('/v1/deployments/evil-1/abort')).status).toBe(200);
   }, 60_000);
 
   it('resumes a verification after a daemon restart and decides it once', async () => {
@@ -186,16 +186,23 @@ describe('daemon end to end', () => {
   }, 90_000);
 
   it('shares the work between two daemons on one Redis and records each verdict once', async () => {
+    // Every daemon started so far shares the queue, so count verdicts over all that still run.
+    const recordedVerdicts = async () => {
+      let sum = 0;
+      for (const d of daemons) {
+        const text = await axios.get<string>(`${d.url}/metrics`).then((r) => r.data, () => '');
+        for (const m of text.matchAll(/^vigil_verdicts_total\{outcome="\w+"\} (\d+)$/gm)) sum += Number(m[1]);
+      }
+      return sum;
+    };
     const [one, two] = [await daemon(), await daemon()];
+    const before = await recordedVerdicts();
     const ids = ['shared-1', 'shared-2', 'shared-3', 'shared-4'];
     await Promise.all(ids.map((id, i) => api((i % 2 === 0 ? one : two).url).post('/v1/deployments', marker(id, i < 2 ? 'v2' : 'v3'))));
     const verdicts = await Promise.all(ids.map((id) => verdictOf(one.url, id)));
     expect(verdicts.map((v) => v['status'])).toEqual(['promote', 'promote', 'rollback', 'rollback']);
-    const recorded = async (url: string) => {
-      const text = (await axios.get<string>(`${url}/metrics`)).data;
-      return [...text.matchAll(/^vigil_verdicts_total\{outcome="\w+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-    };
-    expect((await recorded(one.url)) + (await recorded(two.url))).toBe(4);
+    const after = await recordedVerdicts();
+    expect(after - before).toBe(4);
   }, 90_000);
 
   it('never promotes when Prometheus stops mid-analysis', async () => {
