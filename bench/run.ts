@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: the detection and speed benchmarks. Figures print as they come; the results
+ * section of docs/benchmarks.md is rewritten at the end (between its markers).
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed, --scenarios a,b (ids
+ * containing these), --variants (also judge with the rule-set variants), --no-docs.
+ */
+import { parseArgs } from 'node:util';
+import { runDetection } from './detection/run-detection.js';
+import { runRateMsprtAblation } from './detection/rate-msprt-ablation.js';
+import { RULE_SET_VARIANTS } from './detection/rule-sets.js';
+import { renderResults, writeResultsSection } from './report.js';
+import { runSpeed } from './speed/run-speed.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    scenarios: { type: 'string' },
+    variants: { type: 'boolean', default: false },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+
+const quick = values.quick === true;
+const started = performance.now();
+const judges = [
+  'vigil',
+  'kayenta',
+  'oracle',
+  ...(values.variants ? Object.keys(RULE_SET_VARIANTS).map((v) => `vigil:${v}`) : []),
+];
+const detection =
+  values.only === undefined || values.only === 'detection'
+    ? await runDetection({ judges, divisor: quick ? 10 : 1, only: values.scenarios?.split(',') ?? [] })
+    : undefined;
+const ablationAnalyses = quick ? 300 : 1000;
+const ablation =
+  values.only === undefined || values.only === 'ablation'
+    ? { analyses: ablationAnalyses, rows: runRateMsprtAblation(ablationAnalyses) }
+    : undefined;
+const speed = values.only === undefined || values.only === 'speed' ? runSpeed({ quick }) : undefined;
+const seconds = (performance.now() - started) / 1000;
+const markdown = renderResults({ quick, detection, ablation, speed, seconds });
+console.log(`\n${markdown}`);
+if (!values['no-docs']) {
+  writeResultsSection('docs/benchmarks.md', markdown);
+  console.error('updated docs/benchmarks.md');
+}
