@@ -25,6 +25,16 @@ export const TESTS_BY_KIND: Readonly<Record<KhiKind, readonly ResolvedTestName[]
   gauge: ['mann-whitney', 'welch', 'ks', 'kayenta'],
 };
 
+/**
+ * Default `detect.relative`: the smallest regression a KHI must be able to catch. Vigil does not
+ * promote while the data cannot rule it out (ratio ×2, distributions +10 %, gauges +25 %).
+ */
+export const DEFAULT_DETECT_RELATIVE: Readonly<Record<KhiKind, number>> = {
+  ratio: 1,
+  distribution: 0.1,
+  gauge: 0.25,
+};
+
 /** Default `minSamples`: canary requests for ratios, canary observations otherwise. */
 export const DEFAULT_MIN_SAMPLES: Readonly<Record<KhiKind, number>> = {
   ratio: 1000,
@@ -86,6 +96,11 @@ export interface KhiRule {
   /** The test that runs. */
   readonly test: ResolvedTestName;
   readonly tolerance: Tolerance;
+  /**
+   * The smallest relative regression this KHI must catch: it is not a pass (so cannot promote)
+   * until the upper confidence bound of the change lies below it.
+   */
+  readonly detect: { readonly relative: number };
   readonly slo?: Slo;
   readonly minSamples: number;
   readonly nanStrategy: NanStrategy;
@@ -119,4 +134,3 @@ export interface RuleSet {
   readonly scoring: { readonly pass: number; readonly marginal: number };
   readonly khis: readonly KhiRule[];
 }
-

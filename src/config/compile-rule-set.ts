@@ -4,6 +4,7 @@
  */
 import { resolveKayentaOptions } from '../analysis/kayenta/kayenta-metric-config.js';
 import {
+  DEFAULT_DETECT_RELATIVE,
   DEFAULT_MIN_SAMPLES,
   TESTS_BY_KIND,
   type KayentaOptions,
@@ -31,7 +32,10 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const { analysis, scoring } = doc;
   if (analysis.minIntervals > analysis.maxIntervals) {
-    issues.push({ path: 'analysis.minIntervals', message: `must be <= analysis.maxIntervals (${analysis.maxIntervals})` });
+    issues.push({
+      path: 'analysis.minIntervals',
+      message: `must be <= analysis.maxIntervals (${analysis.maxIntervals})`,
+    });
   }
   if ((parseDurationSeconds(analysis.interval) ?? 0) <= 0) {
     issues.push({ path: 'analysis.interval', message: 'must be a positive duration such as 60s' });
@@ -43,7 +47,8 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
   doc.khis.forEach((khi, index) => {
     const at = (field: string) => `khis[${index}].${field}`;
     const first = seen.get(khi.name);
-    if (first !== undefined) issues.push({ path: at('name'), message: `duplicates khis[${first}].name "${khi.name}"` });
+    if (first !== undefined)
+      issues.push({ path: at('name'), message: `duplicates khis[${first}].name "${khi.name}"` });
     else seen.set(khi.name, index);
     issues.push(...khiIssues(khi, at));
   });
@@ -54,29 +59,43 @@ function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationI
   const issues: ValidationIssue[] = [];
   const allowed = TESTS_BY_KIND[khi.kind];
   if (khi.test !== undefined && khi.test !== 'auto' && !allowed.includes(khi.test)) {
-    issues.push({ path: at('test'), message: `${khi.test} does not apply to ${khi.kind} KHIs (use ${['auto', ...allowed].join(', ')})` });
+    issues.push({
+      path: at('test'),
+      message: `${khi.test} does not apply to ${khi.kind} KHIs (use ${['auto', ...allowed].join(', ')})`,
+    });
   }
   if (khi.kayenta !== undefined && khi.test !== 'kayenta') {
     issues.push({ path: at('kayenta'), message: 'only applies with test: kayenta' });
   }
   if (khi.kayenta?.direction !== undefined && khi.kayenta.direction !== khi.direction) {
-    issues.push({ path: at('kayenta.direction'), message: `must match the KHI's direction (${khi.direction}) when given` });
+    issues.push({
+      path: at('kayenta.direction'),
+      message: `must match the KHI's direction (${khi.direction}) when given`,
+    });
+  }
+  if (khi.detect !== undefined && khi.tolerance?.relative !== undefined && khi.detect.relative <= khi.tolerance.relative) {
+    issues.push({ path: at('detect.relative'), message: `must be above tolerance.relative (${khi.tolerance.relative})` });
   }
   if (khi.nanReplacement !== undefined && khi.nanStrategy !== 'replace') {
     issues.push({ path: at('nanReplacement'), message: 'only applies with nanStrategy: replace' });
   }
   if (khi.kind === 'ratio' && (khi.nanStrategy !== undefined || khi.outliers !== undefined)) {
     const field = khi.nanStrategy !== undefined ? 'nanStrategy' : 'outliers';
-    issues.push({ path: at(field), message: 'applies to distribution and gauge KHIs only (ratios are counts)' });
+    issues.push({
+      path: at(field),
+      message: 'applies to distribution and gauge KHIs only (ratios are counts)',
+    });
   }
   const slo = khi.slo;
   if (slo !== undefined) {
-    if (slo.max === undefined && slo.min === undefined) issues.push({ path: at('slo'), message: 'needs max or min' });
+    if (slo.max === undefined && slo.min === undefined)
+      issues.push({ path: at('slo'), message: 'needs max or min' });
     if (slo.max !== undefined && slo.min !== undefined && slo.min > slo.max) {
       issues.push({ path: at('slo.min'), message: `must be <= slo.max (${slo.max})` });
     }
     if (khi.kind === 'ratio') {
-      if (slo.quantile !== undefined) issues.push({ path: at('slo.quantile'), message: 'does not apply to ratio KHIs' });
+      if (slo.quantile !== undefined)
+        issues.push({ path: at('slo.quantile'), message: 'does not apply to ratio KHIs' });
       for (const bound of ['max', 'min'] as const) {
         const value = slo[bound];
         if (value !== undefined && (value < 0 || value > 1)) {
@@ -100,11 +119,15 @@ function queryIssues(khi: KhiDocument, at: (field: string) => string): Validatio
   const wanted: readonly string[] = QUERY_FIELDS_BY_KIND[khi.kind];
   const query = khi.query as Record<string, string | undefined>;
   for (const field of wanted) {
-    if (query[field] === undefined) issues.push({ path: at(`query.${field}`), message: `is required for ${khi.kind} KHIs` });
+    if (query[field] === undefined)
+      issues.push({ path: at(`query.${field}`), message: `is required for ${khi.kind} KHIs` });
   }
   for (const field of Object.keys(query)) {
     if (!wanted.includes(field)) {
-      issues.push({ path: at(`query.${field}`), message: `does not apply to ${khi.kind} KHIs (use ${wanted.join(', ')})` });
+      issues.push({
+        path: at(`query.${field}`),
+        message: `does not apply to ${khi.kind} KHIs (use ${wanted.join(', ')})`,
+      });
     }
   }
   return issues;
@@ -143,13 +166,17 @@ function khiWithDefaults(khi: KhiDocument): KhiRule {
     requestedTest,
     test,
     tolerance: { relative: khi.tolerance?.relative ?? 0, absolute: khi.tolerance?.absolute ?? 0 },
+    detect: { relative: khi.detect?.relative ?? DEFAULT_DETECT_RELATIVE[khi.kind] },
     ...(khi.slo !== undefined && {
       slo: { ...khi.slo, quantile: khi.slo.quantile ?? DEFAULT_SLO_QUANTILE },
     }),
     minSamples: khi.minSamples ?? DEFAULT_MIN_SAMPLES[khi.kind],
     nanStrategy: khi.nanStrategy ?? 'remove',
     nanReplacement: khi.nanReplacement ?? 0,
-    outliers: { strategy: khi.outliers?.strategy ?? 'keep', factor: khi.outliers?.factor ?? DEFAULT_OUTLIER_FACTOR },
+    outliers: {
+      strategy: khi.outliers?.strategy ?? 'keep',
+      factor: khi.outliers?.factor ?? DEFAULT_OUTLIER_FACTOR,
+    },
     ...(test === 'kayenta' && { kayenta: kayentaWithDefaults(khi) }),
     ...(khi.query !== undefined && { query: { ...khi.query } }),
   };

@@ -19,7 +19,9 @@ export function parseRuleSetText(text: string, source: string): LoadedRuleSet {
     throw new RuleSetError(
       source,
       document.errors.map((error) => ({
-        path: error.linePos?.[0] ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '(syntax)',
+        path: error.linePos?.[0]
+          ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+          : '(syntax)',
         message: error.message.split('\n')[0] ?? error.message,
       })),
     );
@@ -34,7 +36,11 @@ export async function loadRuleSetFile(path: string): Promise<LoadedRuleSet> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new RuleSetError(path, [{ path: '(file)', message: `cannot be read: ${(cause as Error).message}` }], { cause });
+    throw new RuleSetError(
+      path,
+      [{ path: '(file)', message: `cannot be read: ${(cause as Error).message}` }],
+      { cause },
+    );
   }
   return parseRuleSetText(text, path);
 }

@@ -11,14 +11,20 @@ export async function loadRuleSetDirectory(dir: string): Promise<ReadonlyMap<str
   try {
     names = (await readdir(dir)).filter((name) => RULE_FILE.test(name)).sort();
   } catch (cause) {
-    throw new RuleSetError(dir, [{ path: '(directory)', message: `cannot be read: ${(cause as Error).message}` }], { cause });
+    throw new RuleSetError(
+      dir,
+      [{ path: '(directory)', message: `cannot be read: ${(cause as Error).message}` }],
+      { cause },
+    );
   }
   const byName = new Map<string, LoadedRuleSet>();
   for (const name of names) {
     const loaded = await loadRuleSetFile(join(dir, name));
     const existing = byName.get(loaded.ruleSet.name);
     if (existing) {
-      throw new RuleSetError(loaded.source, [{ path: 'name', message: `"${loaded.ruleSet.name}" is also defined in ${existing.source}` }]);
+      throw new RuleSetError(loaded.source, [
+        { path: 'name', message: `"${loaded.ruleSet.name}" is also defined in ${existing.source}` },
+      ]);
     }
     byName.set(loaded.ruleSet.name, loaded);
   }

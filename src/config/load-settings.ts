@@ -21,7 +21,9 @@ export class SettingsError extends Error {
 }
 
 /** Loads settings from `VIGIL_CONFIG` (if set) and the environment. */
-export async function loadSettings(environment: Readonly<Record<string, string | undefined>>): Promise<Settings> {
+export async function loadSettings(
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<Settings> {
   const path = environment['VIGIL_CONFIG'];
   let fromFile: unknown = {};
   if (path !== undefined && path !== '') {
@@ -29,19 +31,28 @@ export async function loadSettings(environment: Readonly<Record<string, string |
     try {
       text = await readFile(path, 'utf8');
     } catch (cause) {
-      throw new SettingsError([{ path: 'VIGIL_CONFIG', message: `${path} cannot be read: ${(cause as Error).message}` }], { cause });
+      throw new SettingsError(
+        [{ path: 'VIGIL_CONFIG', message: `${path} cannot be read: ${(cause as Error).message}` }],
+        { cause },
+      );
     }
     try {
       fromFile = parse(text, { uniqueKeys: true }) ?? {};
     } catch (cause) {
-      throw new SettingsError([{ path: 'VIGIL_CONFIG', message: `${path} is not valid YAML: ${(cause as Error).message}` }], { cause });
+      throw new SettingsError(
+        [{ path: 'VIGIL_CONFIG', message: `${path} is not valid YAML: ${(cause as Error).message}` }],
+        { cause },
+      );
     }
   }
   return resolveSettings(fromFile, environment);
 }
 
 /** Applies environment overrides and defaults to a parsed settings document, validating both. */
-export function resolveSettings(document: unknown, environment: Readonly<Record<string, string | undefined>>): Settings {
+export function resolveSettings(
+  document: unknown,
+  environment: Readonly<Record<string, string | undefined>>,
+): Settings {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new SettingsError([{ path: '(file)', message: 'must be a YAML mapping' }]);
   }
@@ -52,7 +63,10 @@ export function resolveSettings(document: unknown, environment: Readonly<Record<
     if (raw === undefined || raw === '') continue;
     const value = type === 'string' ? raw : Number(raw);
     if (type !== 'string' && (!Number.isFinite(value) || (type === 'integer' && !Number.isInteger(value)))) {
-      issues.push({ path: name, message: `must be ${type === 'integer' ? 'an integer' : 'a number'}, got "${raw}"` });
+      issues.push({
+        path: name,
+        message: `must be ${type === 'integer' ? 'an integer' : 'a number'}, got "${raw}"`,
+      });
       continue;
     }
     setPath(merged, path, value);
@@ -81,6 +95,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 function withVariable(issue: ValidationIssue): ValidationIssue {
-  const variable = Object.entries(ENVIRONMENT_OVERRIDES).find(([, { path }]) => path.join('.') === issue.path)?.[0];
+  const variable = Object.entries(ENVIRONMENT_OVERRIDES).find(
+    ([, { path }]) => path.join('.') === issue.path,
+  )?.[0];
   return variable ? { ...issue, path: `${issue.path} (or ${variable})` } : issue;
 }

@@ -12,7 +12,6 @@ import {
 } from '../analysis/rule-set.js';
 import { StringEnum } from './schema-validation.js';
 
-
 /** `30s`, `5m`, `1h`, `250ms`. */
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 
@@ -24,7 +23,7 @@ const NonNegative = (description: string) => Type.Number({ minimum: 0, descripti
 const Tolerance = Type.Object(
   {
     relative: Type.Optional(NonNegative('Allowed relative change before it matters (0.2 = 20%).')),
-    absolute: Type.Optional(NonNegative('Allowed absolute change, in the KHI\'s unit.')),
+    absolute: Type.Optional(NonNegative("Allowed absolute change, in the KHI's unit.")),
   },
   { additionalProperties: false },
 );
@@ -33,7 +32,9 @@ const Slo = Type.Object(
   {
     max: Type.Optional(Type.Number({ description: 'The canary fails if confidently above this.' })),
     min: Type.Optional(Type.Number({ description: 'The canary fails if confidently below this.' })),
-    quantile: Type.Optional(Probability('For distributions and gauges: which quantile the bound applies to.')),
+    quantile: Type.Optional(
+      Probability('For distributions and gauges: which quantile the bound applies to.'),
+    ),
   },
   { additionalProperties: false },
 );
@@ -86,7 +87,9 @@ const Query = Type.Object(
     histogram: Type.Optional(
       Type.String({ minLength: 1, description: 'distribution: PromQL of histogram bucket counters.' }),
     ),
-    values: Type.Optional(Type.String({ minLength: 1, description: 'gauge: PromQL sampled over the interval.' })),
+    values: Type.Optional(
+      Type.String({ minLength: 1, description: 'gauge: PromQL sampled over the interval.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -102,6 +105,17 @@ export const KhiSchema = Type.Object(
     group: Type.Optional(Type.String({ minLength: 1 })),
     test: Type.Optional(StringEnum(TEST_NAMES)),
     tolerance: Type.Optional(Tolerance),
+    detect: Type.Optional(
+      Type.Object(
+        {
+          relative: Type.Number({
+            exclusiveMinimum: 0,
+            description: 'Smallest relative regression that must be caught; no promotion until the data rule it out.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     slo: Type.Optional(Slo),
     minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
     nanStrategy: Type.Optional(StringEnum(NAN_STRATEGIES)),
@@ -125,7 +139,9 @@ export const RuleSetSchema = Type.Object(
         maxIntervals: Type.Integer({ minimum: 1, maximum: 1000 }),
         alpha: Probability('False-rollback budget for a healthy release over the whole analysis.'),
         multipleComparisons: Type.Optional(StringEnum(MULTIPLE_COMPARISONS)),
-        power: Type.Optional(Probability('Power at which undetectable tolerances are reported (default 0.8).')),
+        power: Type.Optional(
+          Probability('Power at which undetectable tolerances are reported (default 0.8).'),
+        ),
         cautionAlpha: Type.Optional(
           Probability('A KHI trending worse at this unadjusted level is not a pass yet (default 0.05).'),
         ),

@@ -74,7 +74,10 @@ function toIssue(error: ErrorObject): ValidationIssue {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path: formatPath(segments), message: `must be ${comparisonWords(error.keyword)} ${String(params['limit'])}` };
+      return {
+        path: formatPath(segments),
+        message: `must be ${comparisonWords(error.keyword)} ${String(params['limit'])}`,
+      };
     case 'format':
       return { path: formatPath(segments), message: `must be a valid ${String(params['format'])}` };
     case 'pattern':
@@ -84,9 +87,15 @@ function toIssue(error: ErrorObject): ValidationIssue {
     case 'maxItems':
       return { path: formatPath(segments), message: `must have at most ${String(params['limit'])} item(s)` };
     case 'minLength':
-      return { path: formatPath(segments), message: `must be at least ${String(params['limit'])} character(s) long` };
+      return {
+        path: formatPath(segments),
+        message: `must be at least ${String(params['limit'])} character(s) long`,
+      };
     case 'maxLength':
-      return { path: formatPath(segments), message: `must be at most ${String(params['limit'])} character(s) long` };
+      return {
+        path: formatPath(segments),
+        message: `must be at most ${String(params['limit'])} character(s) long`,
+      };
     default:
       return { path: formatPath(segments), message: error.message ?? error.keyword };
   }

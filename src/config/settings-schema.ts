@@ -11,8 +11,12 @@ export type Scope = (typeof SCOPES)[number];
 const TokenSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
-    token: Type.Optional(Type.String({ minLength: 16, description: 'Plain token (at least 16 characters).' })),
-    tokenSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the token, hex.' })),
+    token: Type.Optional(
+      Type.String({ minLength: 16, description: 'Plain token (at least 16 characters).' }),
+    ),
+    tokenSha256: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the token, hex.' }),
+    ),
     scopes: Type.Array(StringEnum(SCOPES), { minItems: 1, uniqueItems: true }),
   },
   { additionalProperties: false },
@@ -27,7 +31,9 @@ export const SettingsSchema = Type.Object(
     rulesDir: Type.String({ minLength: 1, default: 'rules' }),
     artifactsDir: Type.String({ minLength: 1, default: '.vigil/artifacts' }),
     keyPrefix: Type.String({ pattern: '^[A-Za-z0-9:_-]+$', default: 'vigil:' }),
-    logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+    logLevel: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+      default: 'info',
+    }),
     tokens: Type.Array(TokenSchema, { default: [] }),
     prometheus: Type.Object(
       {
@@ -48,7 +54,8 @@ export const SettingsSchema = Type.Object(
           minimum: 1,
           maximum: 100,
           default: 3,
-          description: 'Consecutive steps whose backend queries all failed before the verdict is inconclusive.',
+          description:
+            'Consecutive steps whose backend queries all failed before the verdict is inconclusive.',
         }),
         stepConcurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
       },

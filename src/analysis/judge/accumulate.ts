@@ -20,24 +20,36 @@ export function emptyKhiState(): KhiState {
 }
 
 /** Why an observation cannot be used for this KHI, or undefined when it can. */
-export function observationProblem(rule: KhiRule, observation: Observation, group: string): string | undefined {
+export function observationProblem(
+  rule: KhiRule,
+  observation: Observation,
+  group: string,
+): string | undefined {
   if (rule.kind === 'ratio') {
     if (!isCountObservation(observation)) return `${group}: a ratio KHI needs {events, total}, got values`;
     const { events, total } = observation;
-    if (!Number.isFinite(events) || !Number.isFinite(total)) return `${group}: events and total must be finite numbers`;
-    if (events < 0 || total < 0) return `${group}: counts must not be negative (events ${events}, total ${total})`;
+    if (!Number.isFinite(events) || !Number.isFinite(total))
+      return `${group}: events and total must be finite numbers`;
+    if (events < 0 || total < 0)
+      return `${group}: counts must not be negative (events ${events}, total ${total})`;
     if (events > total) return `${group}: events (${events}) exceed total (${total})`;
     return undefined;
   }
   if (isCountObservation(observation)) return `${group}: a ${rule.kind} KHI needs {values}, got counts`;
   if (!Array.isArray(observation.values)) return `${group}: values must be an array`;
-  const bad = observation.values.findIndex((v) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)));
+  const bad = observation.values.findIndex(
+    (v) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)),
+  );
   if (bad >= 0) return `${group}: values[${bad}] is not a finite number (use null for a missing observation)`;
   return undefined;
 }
 
 /** Folds one interval into the KHI's state; a KHI missing from the interval had no data there. */
-export function accumulateInterval(rule: KhiRule, state: KhiState, observations: KhiObservations | undefined): KhiState {
+export function accumulateInterval(
+  rule: KhiRule,
+  state: KhiState,
+  observations: KhiObservations | undefined,
+): KhiState {
   if (state.dataError !== undefined) return state;
   const problem =
     (observations?.baseline && observationProblem(rule, observations.baseline, 'baseline')) ||
@@ -59,9 +71,15 @@ function addObservation(group: GroupAccumulation, observation: Observation | und
   if (observation === undefined) return { ...group, perInterval: [...group.perInterval, null] };
   if (isCountObservation(observation)) {
     return {
-      counts: { events: group.counts.events + observation.events, total: group.counts.total + observation.total },
+      counts: {
+        events: group.counts.events + observation.events,
+        total: group.counts.total + observation.total,
+      },
       values: group.values,
-      perInterval: [...group.perInterval, observation.total > 0 ? observation.events / observation.total : null],
+      perInterval: [
+        ...group.perInterval,
+        observation.total > 0 ? observation.events / observation.total : null,
+      ],
     };
   }
   const present = observation.values.filter((v): v is number => v !== null);

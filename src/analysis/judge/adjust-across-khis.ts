@@ -27,7 +27,12 @@ export function adjustAcrossKhis(
   });
   const padding = hypothesisCount(ruleSet) - pValues.length;
   const family = pValues.concat(new Array<number>(Math.max(0, padding)).fill(1));
-  const adjusted = family.length === 0 ? [] : ruleSet.analysis.multipleComparisons === 'holm' ? holmAdjust(family) : benjaminiHochbergAdjust(family);
+  const adjusted =
+    family.length === 0
+      ? []
+      : ruleSet.analysis.multipleComparisons === 'holm'
+        ? holmAdjust(family)
+        : benjaminiHochbergAdjust(family);
   const byEvaluation: number[][] = evaluations.map(() => []);
   owners.forEach((owner, i) => byEvaluation[owner]?.push(adjusted[i] as number));
   return byEvaluation;

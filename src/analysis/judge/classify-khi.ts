@@ -4,7 +4,7 @@
  * adjusted p-value is at most alpha and the observed change is beyond its tolerance.
  */
 import type { AnalysisPlan, KhiRule } from '../rule-set.js';
-import { formatPValue } from './format-numbers.js';
+import { formatChange, formatPValue } from './format-numbers.js';
 import type { Hypothesis, KhiEvaluation } from './khi-evaluation.js';
 import type { Classification, KhiResult } from './khi-result.js';
 
@@ -24,7 +24,11 @@ export function errorResult(rule: KhiRule, reason: string): KhiResult {
 }
 
 /** Classifies one evaluated KHI given its hypotheses' adjusted p-values (same order). */
-export function classifyKhi(evaluation: KhiEvaluation, adjusted: readonly number[], plan: AnalysisPlan): KhiResult {
+export function classifyKhi(
+  evaluation: KhiEvaluation,
+  adjusted: readonly number[],
+  plan: AnalysisPlan,
+): KhiResult {
   const { rule } = evaluation;
   const base = {
     name: rule.name,
@@ -40,7 +44,13 @@ export function classifyKhi(evaluation: KhiEvaluation, adjusted: readonly number
   };
   if (evaluation.kayenta !== undefined) {
     const { label, critical, reason } = evaluation.kayenta;
-    return { ...base, classification: kayentaClassification(label), failed: isKayentaFailure(label), reason, kayenta: { label, critical } };
+    return {
+      ...base,
+      classification: kayentaClassification(label),
+      failed: isKayentaFailure(label),
+      reason,
+      kayenta: { label, critical },
+    };
   }
   const rejected = evaluation.hypotheses
     .map((hypothesis, i) => ({ hypothesis, adjusted: adjusted[i] ?? 1 }))
@@ -48,7 +58,9 @@ export function classifyKhi(evaluation: KhiEvaluation, adjusted: readonly number
   const first = rejected[0];
   if (first !== undefined && evaluation.status === 'tested') {
     const classification = failingSide(first.hypothesis, evaluation);
-    const why = rejected.map(({ hypothesis, adjusted: p }) => describeRejection(hypothesis, rule, p, plan.alpha)).join('; ');
+    const why = rejected
+      .map(({ hypothesis, adjusted: p }) => describeRejection(hypothesis, rule, p, plan.alpha))
+      .join('; ');
     return { ...base, classification, failed: true, reason: `${evaluation.summary}; ${why}` };
   }
   const classification = quietClassification(evaluation);
@@ -58,7 +70,21 @@ export function classifyKhi(evaluation: KhiEvaluation, adjusted: readonly number
     const reason = `${evaluation.summary}; trending worse beyond the tolerance (p ${formatPValue(caution)} on the data so far) but not yet conclusive under repeated looks`;
     return { ...base, classification: 'inconclusive', failed: false, reason };
   }
-  return { ...base, classification, failed: false, reason: describeQuiet(classification, evaluation, adjusted, plan) };
+  const regression = evaluation.regressionRuledOut;
+  if (classification === 'pass' && regression !== undefined && !regression.ruledOut) {
+    // Not harmful so far is not the same as harmless: hold promotion until the data rule out
+    // the regression this KHI must catch.
+    const bound = regression.upperRelative === null ? 'unbounded' : formatChange(regression.upperRelative);
+    const level = Number(((1 - plan.cautionAlpha / plan.maxIntervals) * 100).toFixed(1));
+    const reason = `${evaluation.summary}; cannot yet rule out a ${formatChange(evaluation.rule.detect.relative)} regression (bound ${bound} at ${level}%)`;
+    return { ...base, classification: 'inconclusive', failed: false, reason };
+  }
+  return {
+    ...base,
+    classification,
+    failed: false,
+    reason: describeQuiet(classification, evaluation, adjusted, plan),
+  };
 }
 
 function quietClassification(evaluation: KhiEvaluation): Classification {
@@ -95,7 +121,12 @@ function describeRejection(hypothesis: Hypothesis, rule: KhiRule, adjusted: numb
   }
 }
 
-function describeQuiet(classification: Classification, evaluation: KhiEvaluation, adjusted: readonly number[], plan: AnalysisPlan): string {
+function describeQuiet(
+  classification: Classification,
+  evaluation: KhiEvaluation,
+  adjusted: readonly number[],
+  plan: AnalysisPlan,
+): string {
   const detect = evaluation.detectability !== undefined ? `; ${evaluation.detectability}` : '';
   const minimum = adjusted.length > 0 ? Math.min(...adjusted) : 1;
   switch (classification) {
@@ -112,7 +143,10 @@ function describeQuiet(classification: Classification, evaluation: KhiEvaluation
 
 function toleranceText(rule: KhiRule): string {
   const { relative, absolute } = rule.tolerance;
-  const parts = [relative > 0 ? `${Math.round(relative * 1000) / 10}%` : '', absolute > 0 ? `${absolute} absolute` : ''].filter(Boolean);
+  const parts = [
+    relative > 0 ? `${Math.round(relative * 1000) / 10}%` : '',
+    absolute > 0 ? `${absolute} absolute` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(' and ')})` : '';
 }
 

@@ -30,7 +30,10 @@ export function decideVerdict(
   const { pass, marginal } = ruleSet.scoring;
   const failingCritical = results.filter((r) => r.failed && r.critical);
   if (failingCritical.length > 0) {
-    return { outcome: 'rollback', reasons: failingCritical.map((r) => `critical KHI ${r.name} failed: ${r.reason}`) };
+    return {
+      outcome: 'rollback',
+      reasons: failingCritical.map((r) => `critical KHI ${r.name} failed: ${r.reason}`),
+    };
   }
   const scoreText = score.value === null ? 'no score' : `score ${score.value}`;
   if (interval >= minIntervals && score.value !== null && score.value < marginal) {
@@ -39,13 +42,21 @@ export function decideVerdict(
   }
   const blockers = promotionBlockers(results, score, pass);
   if (intervalsWithData >= minIntervals && blockers.length === 0) {
-    return { outcome: 'promote', reasons: [`${scoreText} >= pass (${pass}) after ${interval} interval(s); no KHI failed`] };
+    return {
+      outcome: 'promote',
+      reasons: [`${scoreText} >= pass (${pass}) after ${interval} interval(s); no KHI failed`],
+    };
   }
   if (intervalsWithData < minIntervals) {
-    blockers.unshift(`only ${intervalsWithData} of at least ${minIntervals} interval(s) with data for every critical KHI so far`);
+    blockers.unshift(
+      `only ${intervalsWithData} of at least ${minIntervals} interval(s) with data for every critical KHI so far`,
+    );
   }
   if (interval >= maxIntervals) {
-    return { outcome: 'inconclusive', reasons: [`no decision after maxIntervals (${maxIntervals})`, ...blockers] };
+    return {
+      outcome: 'inconclusive',
+      reasons: [`no decision after maxIntervals (${maxIntervals})`, ...blockers],
+    };
   }
   return { outcome: 'continue', reasons: blockers };
 }

@@ -24,7 +24,12 @@ export function evaluateKayenta(rule: KhiRule, state: KhiState, interval: number
   return {
     rule,
     state,
-    status: result.label === 'Nodata' || result.label === 'NodataFailMetric' ? 'nodata' : result.label === 'Error' ? 'error' : 'tested',
+    status:
+      result.label === 'Nodata' || result.label === 'NodataFailMetric'
+        ? 'nodata'
+        : result.label === 'Error'
+          ? 'error'
+          : 'tested',
     enoughSamples: true,
     hypotheses: [],
     test: 'kayenta',

@@ -27,7 +27,11 @@ export function evaluateKhi(
       state,
       status: 'error',
       enoughSamples: false,
-      hypotheses: hypothesisSidesOf(rule).map((side) => ({ side, sequentialPValue: 1, practicallySignificant: false })),
+      hypotheses: hypothesisSidesOf(rule).map((side) => ({
+        side,
+        sequentialPValue: 1,
+        practicallySignificant: false,
+      })),
       test: rule.test,
       effect: {},
       summary: `bad data: ${state.dataError}`,
@@ -39,7 +43,9 @@ export function evaluateKhi(
 }
 
 /** The hypotheses a KHI contributes to the rule set's family: its direction, and each SLO bound. */
-export function hypothesisSidesOf(rule: KhiRule): ('increase' | 'decrease' | 'either' | 'slo-max' | 'slo-min')[] {
+export function hypothesisSidesOf(
+  rule: KhiRule,
+): ('increase' | 'decrease' | 'either' | 'slo-max' | 'slo-min')[] {
   if (rule.test === 'kayenta') return [];
   return [
     rule.direction,

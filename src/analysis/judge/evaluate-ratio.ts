@@ -13,6 +13,7 @@ import {
   type IntervalCounts,
 } from '../sequential/rate-msprt.js';
 import { fisherExact } from '../statistics/fisher.js';
+import { clopperPearson } from '../statistics/binomial-test.js';
 import { compareRates } from '../statistics/rate-comparison.js';
 import { detectableRateRatio } from './detectable-change.js';
 import type { EvaluationContext } from './evaluation-context.js';
@@ -35,7 +36,13 @@ export function evaluateRatio(
   const canary = state.canary.counts;
   const baseline = state.baseline.counts;
   const testable = canary.total > 0 && baseline.total > 0;
-  const sequential = recordLookEvidence(rule, state.sequential, observations, context.interval, testable ? { canary, baseline } : undefined);
+  const sequential = recordLookEvidence(
+    rule,
+    state.sequential,
+    observations,
+    context.interval,
+    testable ? { canary, baseline } : undefined,
+  );
   const effect = rateEffect(canary, baseline);
   const canaryRate = canary.total > 0 ? canary.events / canary.total : undefined;
   const hypotheses = [
@@ -48,13 +55,20 @@ export function evaluateRatio(
     return { ...base, status: 'nodata', enoughSamples: false, summary: `no ${missing} requests yet` };
   }
   const pooledRate = (canary.events + baseline.events) / (canary.total + baseline.total);
-  const detectable = detectableRateRatio(pooledRate, canary.total, baseline.total, context.localAlpha, context.plan.power);
+  const detectable = detectableRateRatio(
+    pooledRate,
+    canary.total,
+    baseline.total,
+    context.localAlpha,
+    context.plan.power,
+  );
   return {
     ...base,
     status: 'tested',
     enoughSamples: Math.min(canary.total, baseline.total) >= rule.minSamples,
     ...fixedHorizonTest(rule, canary, baseline),
     cautionPValue: beyondTolerance(rule, effect) ? cautionPValue(rule, canary, baseline) : 1,
+    regressionRuledOut: rateRegressionRuledOut(rule, canary, baseline, context.ruleOutAlpha),
     summary: `canary ${describeCounts(canary)} vs baseline ${describeCounts(baseline)}`,
     detectability:
       detectable === undefined
@@ -70,14 +84,27 @@ function recordLookEvidence(
   interval: number,
   accumulated: { canary: CountObservation; baseline: CountObservation } | undefined,
 ): SequentialKhiState {
-  const sloZHistory = recordRateSloLook(rule.slo, previous.sloZHistory, interval, accumulated?.canary ?? { events: 0, total: 0 });
+  const sloZHistory = recordRateSloLook(
+    rule.slo,
+    previous.sloZHistory,
+    interval,
+    accumulated?.canary ?? { events: 0, total: 0 },
+  );
   if (rule.test === 'poisson') {
-    const initial = previous.rateMsprt ?? initialRateMsprtState({ direction: rule.direction, relativeTolerance: rule.tolerance.relative });
+    const initial =
+      previous.rateMsprt ??
+      // Tested against "no change" (ratio 1); the tolerance is the practical-significance gate.
+      // Testing against 1 + tolerance instead costs most of the power on sparse errors.
+      initialRateMsprtState({ direction: rule.direction, relativeTolerance: 0 });
     const increment = intervalCounts(observations);
     return { ...previous, sloZHistory, rateMsprt: increment ? updateRateMsprt(initial, increment) : initial };
   }
   const oneSided = (alternative: 'greater' | 'less') =>
-    accumulated ? zFromOneSidedPValue(fisherExact(table(accumulated.canary, accumulated.baseline), { alternative }).pValue) : null;
+    accumulated
+      ? zFromOneSidedPValue(
+          fisherExact(table(accumulated.canary, accumulated.baseline), { alternative }).pValue,
+        )
+      : null;
   return {
     ...previous,
     sloZHistory,
@@ -117,18 +144,57 @@ function beyondTolerance(rule: KhiRule, effect: Effect): boolean {
 function cautionPValue(rule: KhiRule, canary: CountObservation, baseline: CountObservation): number {
   const side = (alternative: 'greater' | 'less'): number => {
     if (rule.test === 'fisher') return fisherExact(table(canary, baseline), { alternative }).pValue;
-    const nullRatio = alternative === 'greater' ? 1 + rule.tolerance.relative : Math.max(1e-9, 1 - rule.tolerance.relative);
-    return compareRates({ events: canary.events, exposure: canary.total }, { events: baseline.events, exposure: baseline.total }, { nullRatio, alternative }).pValue;
+    const nullRatio =
+      alternative === 'greater' ? 1 + rule.tolerance.relative : Math.max(1e-9, 1 - rule.tolerance.relative);
+    return compareRates(
+      { events: canary.events, exposure: canary.total },
+      { events: baseline.events, exposure: baseline.total },
+      { nullRatio, alternative },
+    ).pValue;
   };
   if (rule.direction === 'increase') return side('greater');
   if (rule.direction === 'decrease') return side('less');
   return Math.min(side('greater'), side('less'));
 }
 
+/**
+ * Do the data rule out a regression of `detect.relative`? The upper (lower, for decreases)
+ * confidence bound of the rate ratio at 1 − ruleOutAlpha must stay inside it — or, with an absolute
+ * tolerance, the canary's rate bound must stay within that tolerance of the baseline's rate, so a
+ * service without errors can promote.
+ */
+function rateRegressionRuledOut(
+  rule: KhiRule,
+  canary: CountObservation,
+  baseline: CountObservation,
+  cautionAlpha: number,
+): { ruledOut: boolean; upperRelative: number | null } {
+  const confidenceLevel = 1 - 2 * cautionAlpha;
+  const ratio = compareRates(
+    { events: canary.events, exposure: canary.total },
+    { events: baseline.events, exposure: baseline.total },
+    { confidenceLevel },
+  );
+  const rate = clopperPearson(canary.events, canary.total, confidenceLevel, 'two-sided');
+  const baselineRate = baseline.events / baseline.total;
+  const { relative: detect } = rule.detect;
+  const { absolute } = rule.tolerance;
+  const upOk = ratio.upper < 1 + detect || (absolute > 0 && rate.upper - baselineRate <= absolute);
+  const downOk = ratio.lower > 1 - detect || (absolute > 0 && baselineRate - rate.lower <= absolute);
+  const ruledOut = rule.direction === 'increase' ? upOk : rule.direction === 'decrease' ? downOk : upOk && downOk;
+  const bound = rule.direction === 'decrease' ? ratio.lower : ratio.upper;
+  return { ruledOut, upperRelative: Number.isFinite(bound) ? bound - 1 : null };
+}
+
 function intervalCounts(observations: KhiObservations | undefined): IntervalCounts | undefined {
   const { canary, baseline } = observations ?? {};
   if (!canary || !baseline || !isCountObservation(canary) || !isCountObservation(baseline)) return undefined;
-  return { canaryEvents: canary.events, canaryTotal: canary.total, baselineEvents: baseline.events, baselineTotal: baseline.total };
+  return {
+    canaryEvents: canary.events,
+    canaryTotal: canary.total,
+    baselineEvents: baseline.events,
+    baselineTotal: baseline.total,
+  };
 }
 
 function fixedHorizonTest(rule: KhiRule, canary: CountObservation, baseline: CountObservation) {
@@ -136,7 +202,10 @@ function fixedHorizonTest(rule: KhiRule, canary: CountObservation, baseline: Cou
     const result = fisherExact(table(canary, baseline));
     return { method: 'exact', statistic: result.statistic, pValue: result.pValue };
   }
-  const result = compareRates({ events: canary.events, exposure: canary.total }, { events: baseline.events, exposure: baseline.total });
+  const result = compareRates(
+    { events: canary.events, exposure: canary.total },
+    { events: baseline.events, exposure: baseline.total },
+  );
   return { method: 'exact-conditional', statistic: canary.events, pValue: result.pValue };
 }
 
@@ -170,10 +239,14 @@ function rateEffect(canary: CountObservation, baseline: CountObservation): Effec
 }
 
 function describeCounts(counts: CountObservation): string {
-  return counts.total > 0 ? `${formatRate(counts.events / counts.total)} (${counts.events}/${counts.total})` : 'no requests';
+  return counts.total > 0
+    ? `${formatRate(counts.events / counts.total)} (${counts.events}/${counts.total})`
+    : 'no requests';
 }
 
 function describeDetectable(ratio: number, rule: KhiRule, power: number): string {
   const text = `these samples could detect about ×${formatValue(ratio)} at ${Math.round(power * 100)}% power`;
-  return ratio - 1 > rule.tolerance.relative ? `${text}, not yet the ${Math.round(rule.tolerance.relative * 100)}% tolerance` : text;
+  return ratio - 1 > rule.tolerance.relative
+    ? `${text}, not yet the ${Math.round(rule.tolerance.relative * 100)}% tolerance`
+    : text;
 }

@@ -10,4 +10,10 @@ export interface EvaluationContext {
   readonly design: GroupSequentialDesign;
   /** alpha divided by the number of hypotheses in the rule set: the Bonferroni share, for power statements. */
   readonly localAlpha: number;
+  /**
+   * Level of the "regression ruled out" bound at each look: cautionAlpha shared over the
+   * maxIntervals looks (Bonferroni), so a regression of `detect` size is promoted at some look
+   * with probability at most cautionAlpha.
+   */
+  readonly ruleOutAlpha: number;
 }

@@ -12,7 +12,9 @@ export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  return magnitude >= 1e5 || magnitude < 1e-3 ? value.toExponential(2) : Number(value.toPrecision(3)).toString();
+  return magnitude >= 1e5 || magnitude < 1e-3
+    ? value.toExponential(2)
+    : Number(value.toPrecision(3)).toString();
 }
 
 /** A p-value: two significant digits, scientific when tiny. */

@@ -14,6 +14,7 @@ import { evaluateKhi, type KhiEvaluation } from './evaluate-khi.js';
 import type { JudgeState, KhiState } from './judge-state.js';
 import type { KhiResult } from './khi-result.js';
 import { scoreKhis } from './score.js';
+import { withShiftEstimates } from './shift-estimates.js';
 import { scoreKayentaKhis, usesKayentaScoring } from './kayenta-scoring.js';
 
 /** The judge's output for one interval. */
@@ -27,7 +28,10 @@ export interface Judgement {
 
 /** The state before the first interval. */
 export function initialJudgeState(ruleSet: RuleSet): JudgeState {
-  return { intervalsJudged: 0, khis: Object.fromEntries(ruleSet.khis.map((khi) => [khi.name, emptyKhiState()])) };
+  return {
+    intervalsJudged: 0,
+    khis: Object.fromEntries(ruleSet.khis.map((khi) => [khi.name, emptyKhiState()])),
+  };
 }
 
 /** Judges the next interval; returns the new state and the judgement. */
@@ -42,6 +46,7 @@ export function judgeInterval(
     plan: ruleSet.analysis,
     design: { maxLooks: ruleSet.analysis.maxIntervals, spending: 'obrien-fleming' },
     localAlpha: ruleSet.analysis.alpha / Math.max(1, hypothesisCount(ruleSet)),
+    ruleOutAlpha: ruleSet.analysis.cautionAlpha / ruleSet.analysis.maxIntervals,
   };
   const nextKhis: Record<string, KhiState> = {};
   const evaluations: (KhiEvaluation | KhiResult)[] = ruleSet.khis.map((rule) => {
@@ -58,14 +63,20 @@ export function judgeInterval(
   });
   const adjusted = adjustAcrossKhis(evaluations, ruleSet);
   const khis = evaluations.map((evaluation, index) =>
-    'classification' in evaluation ? evaluation : classifyKhi(evaluation, adjusted[index] ?? [], ruleSet.analysis),
+    'classification' in evaluation
+      ? evaluation
+      : classifyKhi(evaluation, adjusted[index] ?? [], ruleSet.analysis),
   );
   const score = usesKayentaScoring(ruleSet) ? scoreKayentaKhis(ruleSet, khis) : scoreKhis(khis);
-  const decision = decideVerdict(ruleSet, { interval, intervalsWithData: intervalsWithData(ruleSet, nextKhis) }, khis, score);
-  return {
-    state: { intervalsJudged: interval, khis: nextKhis },
-    judgement: { interval, khis, score: score.value, decision },
-  };
+  const decision = decideVerdict(
+    ruleSet,
+    { interval, intervalsWithData: intervalsWithData(ruleSet, nextKhis) },
+    khis,
+    score,
+  );
+  const nextState: JudgeState = { intervalsJudged: interval, khis: nextKhis };
+  const described = decision.outcome === 'continue' ? khis : withShiftEstimates(ruleSet, nextState, khis);
+  return { state: nextState, judgement: { interval, khis: described, score: score.value, decision } };
 }
 
 /** Intervals in which every critical KHI (every KHI if none is critical) had data in both groups. */

@@ -32,9 +32,15 @@ export interface SequentialKhiState {
    * means worse: `increase` against the baseline shifted up by the tolerance, `decrease` against it
    * shifted down. Fed to the group-sequential design.
    */
-  readonly zHistory: { readonly increase: readonly (number | null)[]; readonly decrease: readonly (number | null)[] };
+  readonly zHistory: {
+    readonly increase: readonly (number | null)[];
+    readonly decrease: readonly (number | null)[];
+  };
   /** One-sided z per look of the SLO tests (canary confidently above `max` / below `min`). */
-  readonly sloZHistory: { readonly max: readonly (number | null)[]; readonly min: readonly (number | null)[] };
+  readonly sloZHistory: {
+    readonly max: readonly (number | null)[];
+    readonly min: readonly (number | null)[];
+  };
   /** Mixture-SPRT state for ratio KHIs judged with the Poisson test. */
   readonly rateMsprt?: RateMsprtState;
 }

@@ -30,6 +30,8 @@ export function scoreKayentaKhis(ruleSet: RuleSet, results: readonly KhiResult[]
     weights,
     ruleSet.scoring,
   );
-  const withData = results.filter((r) => r.classification !== 'nodata' && r.classification !== 'error').length;
+  const withData = results.filter(
+    (r) => r.classification !== 'nodata' && r.classification !== 'error',
+  ).length;
   return { value: result.summaryScore, weightWithData: results.length > 0 ? withData / results.length : 0 };
 }

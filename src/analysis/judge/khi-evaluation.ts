@@ -38,6 +38,11 @@ export interface KhiEvaluation {
    * tolerance, on all data so far (unadjusted): a caution signal that holds promotion.
    */
   readonly cautionPValue?: number;
+  /**
+   * Whether the data rule out a regression of `detect.relative` (the upper confidence bound at
+   * 1 − cautionAlpha lies below it), with the bound for the reason. Undefined: not assessed.
+   */
+  readonly regressionRuledOut?: { readonly ruledOut: boolean; readonly upperRelative: number | null };
   /** What the data could have detected, e.g. "could detect ≥ ×1.9 at 80% power". */
   readonly detectability?: string;
   /** Kayenta-compatible KHIs are classified by Kayenta's rules, not by the hypotheses. */

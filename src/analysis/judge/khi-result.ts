@@ -21,8 +21,10 @@ export interface Effect {
   readonly canary?: number;
   /** Canary over baseline: rate ratio for ratios, median ratio for distributions. */
   readonly ratio?: number;
-  /** Canary minus baseline (Hodges-Lehmann shift for distributions). */
+  /** Canary minus baseline: rates, or for values the mean difference (Hodges-Lehmann shift in a verdict). */
   readonly difference?: number;
+  /** How `difference` and its interval were estimated, for values. */
+  readonly differenceMethod?: 'mean' | 'hodges-lehmann';
   readonly lower?: number;
   readonly upper?: number;
   readonly confidence?: number;

@@ -14,7 +14,9 @@ export interface PreparedValues {
 /** Applies `nanStrategy` and `outliers` of the rule to raw observations. */
 export function prepareValues(rule: KhiRule, raw: readonly (number | null)[]): PreparedValues {
   const strategy =
-    rule.nanStrategy === 'replace' ? { kind: 'replace' as const, replacement: rule.nanReplacement } : { kind: 'remove' as const };
+    rule.nanStrategy === 'replace'
+      ? { kind: 'replace' as const, replacement: rule.nanReplacement }
+      : { kind: 'remove' as const };
   const cleaned = handleMissingValues(raw, strategy);
   const missing = cleaned.removed + cleaned.replaced;
   if (rule.outliers.strategy === 'keep' || cleaned.values.length === 0) {

@@ -32,12 +32,26 @@ export function replayIntervals(ruleSet: RuleSet, intervals: readonly IntervalOb
     judgements.push(step.judgement);
     const { decision } = step.judgement;
     if (decision.outcome !== 'continue') {
-      return { ...summarise(step.judgement), verdict: decision.outcome, reasons: decision.reasons, judgements, finalState: state };
+      return {
+        ...summarise(step.judgement),
+        verdict: decision.outcome,
+        reasons: decision.reasons,
+        judgements,
+        finalState: state,
+      };
     }
   }
   const last = judgements[judgements.length - 1];
   if (last === undefined) {
-    return { verdict: 'inconclusive', decidedAtInterval: 0, score: null, khis: [], reasons: ['no intervals'], judgements, finalState: state };
+    return {
+      verdict: 'inconclusive',
+      decidedAtInterval: 0,
+      score: null,
+      khis: [],
+      reasons: ['no intervals'],
+      judgements,
+      finalState: state,
+    };
   }
   const reasons = [
     `data ended after ${last.interval} interval(s), before a decision (maxIntervals ${ruleSet.analysis.maxIntervals})`,

@@ -39,5 +39,8 @@ export function directionLookPValue(
 ): number {
   if (direction === 'increase') return lookPValue(histories.increase, design);
   if (direction === 'decrease') return lookPValue(histories.decrease, design);
-  return Math.min(1, 2 * Math.min(lookPValue(histories.increase, design), lookPValue(histories.decrease, design)));
+  return Math.min(
+    1,
+    2 * Math.min(lookPValue(histories.increase, design), lookPValue(histories.decrease, design)),
+  );
 }

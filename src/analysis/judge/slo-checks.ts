@@ -16,7 +16,12 @@ import { lookPValue, recordLook, zFromOneSidedPValue } from './sequential-looks.
 type SloHistory = SequentialKhiState['sloZHistory'];
 
 /** Records this look's SLO evidence for a ratio KHI's canary counts. */
-export function recordRateSloLook(slo: Slo | undefined, history: SloHistory, interval: number, canary: CountObservation): SloHistory {
+export function recordRateSloLook(
+  slo: Slo | undefined,
+  history: SloHistory,
+  interval: number,
+  canary: CountObservation,
+): SloHistory {
   const n = canary.total;
   const k = canary.events;
   const test = (bound: number | undefined, alternative: 'greater' | 'less') =>
@@ -28,14 +33,39 @@ export function recordRateSloLook(slo: Slo | undefined, history: SloHistory, int
 }
 
 /** Records this look's SLO evidence for a distribution or gauge KHI's canary values. */
-export function recordQuantileSloLook(slo: Slo | undefined, history: SloHistory, interval: number, canary: readonly number[]): SloHistory {
+export function recordQuantileSloLook(
+  slo: Slo | undefined,
+  history: SloHistory,
+  interval: number,
+  canary: readonly number[],
+): SloHistory {
   const n = canary.length;
   const quantile = slo?.quantile ?? 0.5;
   // quantile_q > max  ⇔  P(X > max) > 1 − q ; quantile_q < min  ⇔  P(X < min) > q.
   const max = slo?.max;
   const min = slo?.min;
-  const above = max === undefined || n === 0 ? null : zFromOneSidedPValue(binomialTestPValue(count(canary, (v) => v > max), n, 1 - quantile, 'greater'));
-  const below = min === undefined || n === 0 ? null : zFromOneSidedPValue(binomialTestPValue(count(canary, (v) => v < min), n, quantile, 'greater'));
+  const above =
+    max === undefined || n === 0
+      ? null
+      : zFromOneSidedPValue(
+          binomialTestPValue(
+            count(canary, (v) => v > max),
+            n,
+            1 - quantile,
+            'greater',
+          ),
+        );
+  const below =
+    min === undefined || n === 0
+      ? null
+      : zFromOneSidedPValue(
+          binomialTestPValue(
+            count(canary, (v) => v < min),
+            n,
+            quantile,
+            'greater',
+          ),
+        );
   return { max: recordLook(history.max, interval, above), min: recordLook(history.min, interval, below) };
 }
 
@@ -49,10 +79,18 @@ export function sloHypotheses(
   const hypotheses: Hypothesis[] = [];
   const { max, min } = rule.slo ?? {};
   if (max !== undefined) {
-    hypotheses.push({ side: 'slo-max', sequentialPValue: lookPValue(history.max, design), practicallySignificant: observed !== undefined && observed > max });
+    hypotheses.push({
+      side: 'slo-max',
+      sequentialPValue: lookPValue(history.max, design),
+      practicallySignificant: observed !== undefined && observed > max,
+    });
   }
   if (min !== undefined) {
-    hypotheses.push({ side: 'slo-min', sequentialPValue: lookPValue(history.min, design), practicallySignificant: observed !== undefined && observed < min });
+    hypotheses.push({
+      side: 'slo-min',
+      sequentialPValue: lookPValue(history.min, design),
+      practicallySignificant: observed !== undefined && observed < min,
+    });
   }
   return hypotheses;
 }
