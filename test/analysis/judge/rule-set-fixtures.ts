@@ -12,8 +12,24 @@ export function testRuleSet(
   } = {},
 ): RuleSet {
   const khis: Record<string, unknown>[] = [
-    { name: 'errors', kind: 'ratio', direction: 'increase', critical: true, weight: 2, tolerance: { relative: 0.2 }, minSamples: 1000 },
-    { name: 'latency', kind: 'distribution', direction: 'increase', critical: true, weight: 2, tolerance: { relative: 0.05 }, minSamples: 100 },
+    {
+      name: 'errors',
+      kind: 'ratio',
+      direction: 'increase',
+      critical: true,
+      weight: 2,
+      tolerance: { relative: 0.2 },
+      minSamples: 1000,
+    },
+    {
+      name: 'latency',
+      kind: 'distribution',
+      direction: 'increase',
+      critical: true,
+      weight: 2,
+      tolerance: { relative: 0.05 },
+      minSamples: 100,
+    },
     { name: 'cpu', kind: 'gauge', direction: 'increase', weight: 1, minSamples: 5 },
   ];
   const patched = khis
@@ -43,8 +59,11 @@ export function spread(center: number, n: number, phase = 0): number[] {
 export function interval(overrides: Record<string, unknown> = {}, index = 0): IntervalObservations {
   return {
     khis: {
-      errors: { baseline: { events: 10, total: 2000 }, canary: { events: 10, total: 2000 } },
-      latency: { baseline: { values: spread(0.1, 200, index) }, canary: { values: spread(0.1, 200, index + 1) } },
+      errors: { baseline: { events: 20, total: 4000 }, canary: { events: 20, total: 4000 } },
+      latency: {
+        baseline: { values: spread(0.1, 200, index) },
+        canary: { values: spread(0.1, 200, index + 1) },
+      },
       cpu: { baseline: { values: spread(0.5, 4, index) }, canary: { values: spread(0.5, 4, index + 2) } },
       ...overrides,
     },
