@@ -8,12 +8,18 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-empty': ['error', { allowEmptyCatch: false }],
       'no-restricted-syntax': [
         'error',
@@ -28,12 +34,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'https', 'net', 'ioredis', 'bullmq', 'axios', 'pino'], message: 'analysis/ is pure: no I/O.' },
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'net', 'ioredis', 'bullmq', 'axios', 'pino'],
+              message: 'analysis/ is pure: no I/O.',
+            },
           ],
         },
       ],
       'no-restricted-globals': ['error', 'process', 'Date', 'fetch', 'setTimeout', 'console'],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'analysis/ takes seeds, not Math.random.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'analysis/ takes seeds, not Math.random.' },
+      ],
     },
   },
 );

@@ -32,12 +32,27 @@ async function main(): Promise<number> {
     const shops: RunningShop[] = await Promise.all([
       startShop({ version: 'v1', track: 'baseline', errorRate: 0.005, port: 0, host: '127.0.0.1' }),
       startShop({ version: 'v2', track: 'canary', errorRate: 0.005, port: 0, host: '127.0.0.1' }),
-      startShop({ version: 'v3', track: 'canary', errorRate: 0.04, latencyFactor: 1.6, port: 0, host: '127.0.0.1' }),
+      startShop({
+        version: 'v3',
+        track: 'canary',
+        errorRate: 0.04,
+        latencyFactor: 1.6,
+        port: 0,
+        host: '127.0.0.1',
+      }),
     ]);
     cleanups.push(() => Promise.all(shops.map((shop) => shop.stop())));
-    const prometheus: PrometheusServer = await startPrometheus({ scrapeTargets: shops.map((s) => `127.0.0.1:${s.port}`), scrapeIntervalSeconds: 1 });
+    const prometheus: PrometheusServer = await startPrometheus({
+      scrapeTargets: shops.map((s) => `127.0.0.1:${s.port}`),
+      scrapeIntervalSeconds: 1,
+    });
     cleanups.push(() => prometheus.dispose());
-    const loadDone = sendLoad({ targets: shops.map((s) => s.url), rps: 60, seconds: 600, signal: load.signal });
+    const loadDone = sendLoad({
+      targets: shops.map((s) => s.url),
+      rps: 60,
+      seconds: 600,
+      signal: load.signal,
+    });
     cleanups.push(() => (load.abort(), loadDone));
     await prometheus.waitForSeries('http_requests_total{version="v3"}', 30_000);
     const rulesDir = join(process.cwd(), 'examples/demo-rules');
@@ -56,7 +71,10 @@ async function main(): Promise<number> {
       },
       {},
     );
-    const daemon: Daemon = await startDaemon(settings, { environment: {}, logger: pino({ level: settings.logLevel }) });
+    const daemon: Daemon = await startDaemon(settings, {
+      environment: {},
+      logger: pino({ level: settings.logLevel }),
+    });
     cleanups.push(() => daemon.close());
     say(`  Vigil ${daemon.url} · Prometheus ${prometheus.url} · shops ${shops.map((s) => s.url).join(' ')}`);
 
@@ -77,12 +95,20 @@ async function main(): Promise<number> {
           timeoutSeconds: 240,
         },
         client,
-        { out: (text) => say(`[${name}] ${text}`), err: (text) => say(`[${name}] ${text}`), now: () => Date.now() },
+        {
+          out: (text) => say(`[${name}] ${text}`),
+          err: (text) => say(`[${name}] ${text}`),
+          now: () => Date.now(),
+        },
       );
-    say('▶ verifying the healthy release v2 and the faulty release v3 against baseline v1 (10 s intervals) …');
+    say(
+      '▶ verifying the healthy release v2 and the faulty release v3 against baseline v1 (10 s intervals) …',
+    );
     const [good, bad] = await Promise.all([verify('healthy v2', 'v2'), verify('faulty v3', 'v3')]);
     say('');
-    say(`healthy v2: exit ${good} (${good === 0 ? 'promote' : 'NOT promoted'}) · faulty v3: exit ${bad} (${bad === 3 ? 'rollback' : 'NOT rolled back'})`);
+    say(
+      `healthy v2: exit ${good} (${good === 0 ? 'promote' : 'NOT promoted'}) · faulty v3: exit ${bad} (${bad === 3 ? 'rollback' : 'NOT rolled back'})`,
+    );
     return good === 0 && bad === 3 ? 0 : 1;
   } finally {
     say('▶ stopping everything the demo started');

@@ -3,7 +3,11 @@
  * Run: npm run build && node dist/scripts/generate-examples.js
  */
 import { writeFile } from 'node:fs/promises';
-import { simulateIntervals, type SimulatedGroup, type SimulatedRelease } from '../src/simulation/canary-simulator.js';
+import {
+  simulateIntervals,
+  type SimulatedGroup,
+  type SimulatedRelease,
+} from '../src/simulation/canary-simulator.js';
 import { createRandom } from '../src/simulation/random.js';
 
 const healthy: SimulatedGroup = { requests: 2000, errorRate: 0.005, latencyMedianSeconds: 0.12, cpu: 0.6 };
@@ -52,7 +56,12 @@ const scenarios = [
     file: 'thin-traffic.json',
     name: 'thin-traffic',
     description: 'Only 60 requests per interval: never enough samples to promote. Expect inconclusive.',
-    release: { ...release({}), baseline: { ...healthy, requests: 60 }, canary: { ...healthy, requests: 60 }, latencySamples: 10 },
+    release: {
+      ...release({}),
+      baseline: { ...healthy, requests: 60 },
+      canary: { ...healthy, requests: 60 },
+      latencySamples: 10,
+    },
     expected: { verdict: 'inconclusive' },
   },
 ];
@@ -66,5 +75,8 @@ for (const [index, scenario] of scenarios.entries()) {
     expected: scenario.expected,
     intervals,
   };
-  await writeFile(new URL(`../../examples/scenarios/${scenario.file}`, import.meta.url), `${JSON.stringify(document)}\n`);
+  await writeFile(
+    new URL(`../../examples/scenarios/${scenario.file}`, import.meta.url),
+    `${JSON.stringify(document)}\n`,
+  );
 }

@@ -44,7 +44,9 @@ export interface DaemonOptions {
 /** Starts the daemon with validated settings. */
 export async function startDaemon(settings: Settings, options: DaemonOptions = {}): Promise<Daemon> {
   const logger = options.logger ?? createLogger(settings);
-  const stopTracing = options.tracer ? () => Promise.resolve() : startTracing(options.environment ?? process.env);
+  const stopTracing = options.tracer
+    ? () => Promise.resolve()
+    : startTracing(options.environment ?? process.env);
   const tracer = options.tracer ?? trace.getTracer('vigil');
   const ruleSets = await loadRuleSetDirectory(settings.rulesDir);
   logger.info({ ruleSets: [...ruleSets.keys()], rulesDir: settings.rulesDir }, 'rule sets loaded');
@@ -65,7 +67,14 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const queue = new Queue<StepJob>(STEP_QUEUE_NAME, { connection: redis, prefix: bullPrefix });
   const scheduler = createBullmqStepScheduler(queue);
   const now = () => Date.now();
-  const ingest = createIngest({ store, scheduler, ruleSets, now, logger, queryDelaySeconds: settings.prometheus.queryDelaySeconds });
+  const ingest = createIngest({
+    store,
+    scheduler,
+    ruleSets,
+    now,
+    logger,
+    queryDelaySeconds: settings.prometheus.queryDelaySeconds,
+  });
   const worker = startStepWorker({
     connection: new Redis(settings.redisUrl, redisOptions),
     prefix: bullPrefix,
@@ -96,7 +105,10 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     logger,
     metricsRegistry: metrics.registry,
     readiness: async () => ({
-      redis: await redis.ping().then((answer) => answer === 'PONG', () => false),
+      redis: await redis.ping().then(
+        (answer) => answer === 'PONG',
+        () => false,
+      ),
       prometheus: await source.isReady(),
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
@@ -139,14 +151,20 @@ async function resumeActiveVerifications(
     const loaded = verification && ruleSets.get(verification.marker.ruleSet);
     if (!verification || !loaded) continue;
     const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
-    const nextDue = Date.parse(verification.marker.startedAt) + ((verification.intervalsJudged + 1) * intervalSeconds + settings.prometheus.queryDelaySeconds) * 1000;
+    const nextDue =
+      Date.parse(verification.marker.startedAt) +
+      ((verification.intervalsJudged + 1) * intervalSeconds + settings.prometheus.queryDelaySeconds) * 1000;
     await scheduler.schedule(id, intervalSeconds, nextDue);
   }
   if (active.length > 0) logger.info({ count: active.length }, 'resumed verifications in flight');
 }
 
 function hashToken(token: Settings['tokens'][number]): ApiToken {
-  const tokenSha256 = token.tokenSha256 ?? createHash('sha256').update(token.token ?? '').digest('hex');
+  const tokenSha256 =
+    token.tokenSha256 ??
+    createHash('sha256')
+      .update(token.token ?? '')
+      .digest('hex');
   return { name: token.name, scopes: token.scopes, tokenSha256 };
 }
 
@@ -154,6 +172,9 @@ function hashToken(token: Settings['tokens'][number]): ApiToken {
 export function createLogger(settings: Pick<Settings, 'logLevel'>): Logger {
   return pino({
     level: settings.logLevel,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'tokens'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'tokens'],
+      censor: '[redacted]',
+    },
   });
 }

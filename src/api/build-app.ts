@@ -61,7 +61,14 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text === '') done(null, undefined);
-    else done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+    else
+      done(
+        Object.assign(new Error('unsupported media type'), {
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+          statusCode: 415,
+        }),
+        undefined,
+      );
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);

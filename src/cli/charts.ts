@@ -18,7 +18,10 @@ export function sparkline(values: readonly (number | null)[], range?: { min: num
 }
 
 /** min and max over several series, for sparklines that share a scale. */
-export function sharedRange(...series: readonly (readonly (number | null)[])[]): { min: number; max: number } {
+export function sharedRange(...series: readonly (readonly (number | null)[])[]): {
+  min: number;
+  max: number;
+} {
   const all = series.flat().filter((v): v is number => v !== null && Number.isFinite(v));
   return { min: Math.min(...all), max: Math.max(...all) };
 }

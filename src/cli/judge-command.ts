@@ -48,10 +48,16 @@ export async function runJudgeCommand(path: string, format: OutputFormat, io: Ju
     const outcome = await judgeFile(join(path, name));
     if ('error' in outcome) {
       exitCode = Math.max(exitCode, outcome.exitCode === EXIT.badInput ? EXIT.badInput : EXIT.internalError);
-      io.out(JSON.stringify({ scenario: name, error: { code: outcome.code, message: outcome.error.message } }));
+      io.out(
+        JSON.stringify({ scenario: name, error: { code: outcome.code, message: outcome.error.message } }),
+      );
       continue;
     }
-    io.out(format === 'json' ? JSON.stringify(verdictJson(outcome.scenario.name, outcome.result)) : `${render(outcome.scenario, outcome.result, format, io)}\n`);
+    io.out(
+      format === 'json'
+        ? JSON.stringify(verdictJson(outcome.scenario.name, outcome.result))
+        : `${render(outcome.scenario, outcome.result, format, io)}\n`,
+    );
   }
   if (io.progress) io.err('\n');
   if (files.length === 0) {
@@ -62,8 +68,7 @@ export async function runJudgeCommand(path: string, format: OutputFormat, io: Ju
 }
 
 type Outcome =
-  | { scenario: Scenario; result: ReplayResult }
-  | { error: Error; code: string; exitCode: number };
+  { scenario: Scenario; result: ReplayResult } | { error: Error; code: string; exitCode: number };
 
 async function judgeFile(path: string): Promise<Outcome> {
   try {
@@ -74,7 +79,11 @@ async function judgeFile(path: string): Promise<Outcome> {
     if (cause instanceof ScenarioError || cause instanceof RuleSetError) {
       return { error, code: cause.code, exitCode: EXIT.badInput };
     }
-    return { error: new Error(`vigil judge: internal error on ${path}: ${error.stack ?? error.message}`), code: 'INTERNAL', exitCode: EXIT.internalError };
+    return {
+      error: new Error(`vigil judge: internal error on ${path}: ${error.stack ?? error.message}`),
+      code: 'INTERNAL',
+      exitCode: EXIT.internalError,
+    };
   }
 }
 
@@ -83,7 +92,10 @@ function render(scenario: Scenario, result: ReplayResult, format: OutputFormat, 
   const series = new Map(
     scenario.ruleSet.khis.map((khi) => {
       const state = result.finalState.khis[khi.name];
-      return [khi.name, { baseline: state?.baseline.perInterval ?? [], canary: state?.canary.perInterval ?? [] }] as const;
+      return [
+        khi.name,
+        { baseline: state?.baseline.perInterval ?? [], canary: state?.canary.perInterval ?? [] },
+      ] as const;
     }),
   );
   return renderVerdictText(scenario.name, result, series, { color: io.color });

@@ -10,14 +10,17 @@ import { runServeCommand } from './serve-command.js';
 import { runStatusCommand, runVerifyCommand, type VerifyIo } from './verify-command.js';
 import { createVigilClient } from './vigil-client.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Parses argv and runs the command; resolves to the process exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const io = {
     out: (text: string) => process.stdout.write(`${text}\n`),
-    err: (text: string) => process.stderr.write(text.endsWith('\n') || text.startsWith('\r') ? text : `${text}\n`),
+    err: (text: string) =>
+      process.stderr.write(text.endsWith('\n') || text.startsWith('\r') ? text : `${text}\n`),
     color: process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined,
     progress: process.stderr.isTTY === true,
   };
@@ -31,9 +34,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
   program
     .command('judge')
-    .description('Replay a scenario (or every *.json in a directory) through the judge and print the verdict.\nExit codes: 0 promote, 3 rollback, 4 inconclusive, 2 bad input, 1 internal error.')
+    .description(
+      'Replay a scenario (or every *.json in a directory) through the judge and print the verdict.\nExit codes: 0 promote, 3 rollback, 4 inconclusive, 2 bad input, 1 internal error.',
+    )
     .argument('<path>', 'scenario JSON file or directory of them')
-    .addOption(new Option('--format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: text on a terminal, json otherwise)').choices([
+        'json',
+        'text',
+      ]),
+    )
     .action(async (path: string, options: { format?: OutputFormat }) => {
       const format = options.format ?? (process.stdout.isTTY ? 'text' : 'json');
       exitCode = await runJudgeCommand(path, format, io);
@@ -50,7 +60,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
   program
     .command('serve')
-    .description('Run the daemon (settings: VIGIL_CONFIG file and VIGIL_* environment variables; see docs/configuration.md).')
+    .description(
+      'Run the daemon (settings: VIGIL_CONFIG file and VIGIL_* environment variables; see docs/configuration.md).',
+    )
     .option('--config <file>', 'settings file (overrides VIGIL_CONFIG)')
     .action(async (options: { config?: string }) => {
       exitCode = await runServeCommand(options.config, io);
@@ -61,12 +73,17 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     out: io.out,
     err: io.err,
     now: () => Date.now(),
-    ...(process.stdout.isTTY === true && { redraw: (text: string) => process.stdout.write(`\r\u001b[2K${text}`) }),
+    ...(process.stdout.isTTY === true && {
+      redraw: (text: string) => process.stdout.write(`\r\u001b[2K${text}`),
+    }),
   });
-  const client = () => createVigilClient(process.env['VIGIL_URL'] ?? 'http://127.0.0.1:8080', process.env['VIGIL_TOKEN']);
+  const client = () =>
+    createVigilClient(process.env['VIGIL_URL'] ?? 'http://127.0.0.1:8080', process.env['VIGIL_TOKEN']);
   program
     .command('verify')
-    .description('Post a deployment marker (or follow one) and wait for the verdict. VIGIL_URL and VIGIL_TOKEN configure the daemon.\nExit codes: 0 promote, 3 rollback, 4 inconclusive or aborted, 2 bad input, 1 error.')
+    .description(
+      'Post a deployment marker (or follow one) and wait for the verdict. VIGIL_URL and VIGIL_TOKEN configure the daemon.\nExit codes: 0 promote, 3 rollback, 4 inconclusive or aborted, 2 bad input, 1 error.',
+    )
     .option('--deployment <id>', 'follow an existing deployment instead of posting a marker')
     .option('--id <id>', 'deployment id (idempotency key) for the new marker')
     .option('--service <name>')
@@ -74,9 +91,23 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .option('--version <version>', 'the new (canary) version')
     .option('--baseline-version <version>')
     .option('--rule-set <name>')
-    .addOption(new Option('--strategy <strategy>').choices(['canary', 'blue-green', 'rolling', 'ring']).default('canary'))
-    .option('--canary-label <k=v>', 'Prometheus label selecting the canary (repeatable; default version=<version>)', collect, [])
-    .option('--baseline-label <k=v>', 'Prometheus label selecting the baseline (repeatable; default version=<baseline-version>)', collect, [])
+    .addOption(
+      new Option('--strategy <strategy>')
+        .choices(['canary', 'blue-green', 'rolling', 'ring'])
+        .default('canary'),
+    )
+    .option(
+      '--canary-label <k=v>',
+      'Prometheus label selecting the canary (repeatable; default version=<version>)',
+      collect,
+      [],
+    )
+    .option(
+      '--baseline-label <k=v>',
+      'Prometheus label selecting the baseline (repeatable; default version=<baseline-version>)',
+      collect,
+      [],
+    )
     .option('--canary-url <url>')
     .option('--baseline-url <url>')
     .option('--commit <sha>')
@@ -85,7 +116,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .action(async (options: Record<string, unknown>) => {
       const follow = typeof options['deployment'] === 'string';
       exitCode = await runVerifyCommand(
-        { ...(options as unknown as Parameters<typeof runVerifyCommand>[0]), wait: follow || options['wait'] === true },
+        {
+          ...(options as unknown as Parameters<typeof runVerifyCommand>[0]),
+          wait: follow || options['wait'] === true,
+        },
         client(),
         verifyIo(),
       );

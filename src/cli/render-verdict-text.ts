@@ -45,7 +45,11 @@ export function renderVerdictText(
 
 function khiLine(khi: KhiResult, style: TextStyle): string {
   const label = `${khi.classification}${khi.critical ? '*' : ''}`;
-  const painted = khi.failed ? paint(style, 'red', pad(label, 13)) : khi.classification === 'pass' ? paint(style, 'green', pad(label, 13)) : paint(style, 'yellow', pad(label, 13));
+  const painted = khi.failed
+    ? paint(style, 'red', pad(label, 13))
+    : khi.classification === 'pass'
+      ? paint(style, 'green', pad(label, 13))
+      : paint(style, 'yellow', pad(label, 13));
   const p = khi.pValue !== undefined ? formatPValue(khi.pValue) : '-';
   const adjusted = khi.adjustedPValue !== undefined ? formatPValue(khi.adjustedPValue) : '-';
   return `${pad(khi.name, 16)}${painted}${pad(khi.test, 14)}${pad(p, 9)}${pad(adjusted, 12)}${effectText(khi)}`;

@@ -5,7 +5,10 @@ import { startDaemon } from '../main.js';
 import { EXIT } from './exit-codes.js';
 
 /** Starts the daemon; resolves with the exit code once it has stopped. */
-export async function runServeCommand(configPath: string | undefined, io: { err: (t: string) => void }): Promise<number> {
+export async function runServeCommand(
+  configPath: string | undefined,
+  io: { err: (t: string) => void },
+): Promise<number> {
   const environment = configPath !== undefined ? { ...process.env, VIGIL_CONFIG: configPath } : process.env;
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {

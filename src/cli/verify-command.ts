@@ -34,7 +34,11 @@ export interface VerifyIo {
 }
 
 /** Runs `vigil verify`; returns the exit code. */
-export async function runVerifyCommand(options: VerifyOptions, client: VigilClient, io: VerifyIo): Promise<number> {
+export async function runVerifyCommand(
+  options: VerifyOptions,
+  client: VigilClient,
+  io: VerifyIo,
+): Promise<number> {
   try {
     let id = options.deployment;
     if (id === undefined) {
@@ -45,20 +49,29 @@ export async function runVerifyCommand(options: VerifyOptions, client: VigilClie
       }
       const posted = await client.postMarker(marker.value);
       id = posted.id;
-      io.out(`deployment ${id}: ${posted.created ? 'marker accepted' : 'marker already known (idempotent retry)'}`);
+      io.out(
+        `deployment ${id}: ${posted.created ? 'marker accepted' : 'marker already known (idempotent retry)'}`,
+      );
       if (!options.wait) return EXIT.ok;
     }
     return await follow(id, options.timeoutSeconds, client, io);
   } catch (error) {
     if (error instanceof ClientError) {
       io.err(`vigil verify: ${error.message}`);
-      return error.status !== undefined && error.status >= 400 && error.status < 500 ? EXIT.badInput : EXIT.internalError;
+      return error.status !== undefined && error.status >= 400 && error.status < 500
+        ? EXIT.badInput
+        : EXIT.internalError;
     }
     throw error;
   }
 }
 
-async function follow(id: string, timeoutSeconds: number, client: VigilClient, io: VerifyIo): Promise<number> {
+async function follow(
+  id: string,
+  timeoutSeconds: number,
+  client: VigilClient,
+  io: VerifyIo,
+): Promise<number> {
   const deadline = io.now() + timeoutSeconds * 1000;
   let shownInterval = -1;
   for (;;) {
@@ -89,16 +102,25 @@ function showProgress(id: string, deployment: DeploymentAnswer, verdict: Verdict
   if (io.redraw !== undefined && total !== undefined) {
     const width = 20;
     const filled = Math.round((Math.min(done, total) / total) * width);
-    io.redraw(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] interval ${done}/${total} · score ${score} · ${verdict.status}`);
+    io.redraw(
+      `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] interval ${done}/${total} · score ${score} · ${verdict.status}`,
+    );
     return;
   }
-  io.out(`deployment ${id}: interval ${done}${total !== undefined ? `/${total}` : ''}, score ${score}, ${verdict.status}${verdict.reasons[0] ? ` — ${verdict.reasons[0]}` : ''}`);
+  io.out(
+    `deployment ${id}: interval ${done}${total !== undefined ? `/${total}` : ''}, score ${score}, ${verdict.status}${verdict.reasons[0] ? ` — ${verdict.reasons[0]}` : ''}`,
+  );
 }
 
 function printVerdict(id: string, verdict: VerdictAnswer, io: VerifyIo): void {
-  io.out(`deployment ${id}: ${verdict.status.toUpperCase()} after interval ${verdict.decidedAtInterval ?? '-'}, score ${verdict.score ?? 'n/a'}`);
+  io.out(
+    `deployment ${id}: ${verdict.status.toUpperCase()} after interval ${verdict.decidedAtInterval ?? '-'}, score ${verdict.score ?? 'n/a'}`,
+  );
   for (const reason of verdict.reasons) io.out(`  why: ${reason}`);
-  for (const khi of verdict.khis) io.out(`  ${khi.name.padEnd(16)} ${`${khi.classification}${khi.critical ? '*' : ''}`.padEnd(14)} ${khi.reason}`);
+  for (const khi of verdict.khis)
+    io.out(
+      `  ${khi.name.padEnd(16)} ${`${khi.classification}${khi.critical ? '*' : ''}`.padEnd(14)} ${khi.reason}`,
+    );
 }
 
 function exitCodeOf(status: string): number {
@@ -110,16 +132,20 @@ function exitCodeOf(status: string): number {
 function buildMarker(options: VerifyOptions): { value: Record<string, unknown> } | { error: string } {
   const missing = (['service', 'version', 'ruleSet'] as const).filter((key) => options[key] === undefined);
   if (missing.length > 0) {
-    return { error: `missing ${missing.map((k) => `--${k === 'ruleSet' ? 'rule-set' : k}`).join(', ')} (or use --deployment ID to follow one)` };
+    return {
+      error: `missing ${missing.map((k) => `--${k === 'ruleSet' ? 'rule-set' : k}`).join(', ')} (or use --deployment ID to follow one)`,
+    };
   }
   const canary = parseLabels(options.canaryLabel, '--canary-label');
   const baseline = parseLabels(options.baselineLabel, '--baseline-label');
   if ('error' in canary) return canary;
   if ('error' in baseline) return baseline;
-  const canaryLabels = Object.keys(canary.labels).length > 0 ? canary.labels : { version: options.version as string };
+  const canaryLabels =
+    Object.keys(canary.labels).length > 0 ? canary.labels : { version: options.version as string };
   let baselineLabels = baseline.labels;
   if (Object.keys(baselineLabels).length === 0) {
-    if (options.baselineVersion === undefined) return { error: 'give --baseline-label k=v or --baseline-version' };
+    if (options.baselineVersion === undefined)
+      return { error: 'give --baseline-label k=v or --baseline-version' };
     baselineLabels = { version: options.baselineVersion };
   }
   return {
@@ -132,13 +158,19 @@ function buildMarker(options: VerifyOptions): { value: Record<string, unknown> }
       strategy: options.strategy,
       ruleSet: options.ruleSet,
       canary: { labels: canaryLabels, ...(options.canaryUrl !== undefined && { url: options.canaryUrl }) },
-      baseline: { labels: baselineLabels, ...(options.baselineUrl !== undefined && { url: options.baselineUrl }) },
+      baseline: {
+        labels: baselineLabels,
+        ...(options.baselineUrl !== undefined && { url: options.baselineUrl }),
+      },
       ...(options.commit !== undefined && { commit: options.commit }),
     },
   };
 }
 
-function parseLabels(pairs: readonly string[], flag: string): { labels: Record<string, string> } | { error: string } {
+function parseLabels(
+  pairs: readonly string[],
+  flag: string,
+): { labels: Record<string, string> } | { error: string } {
   const labels: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');

@@ -48,13 +48,25 @@ export function createVigilClient(baseUrl: string, token: string | undefined): V
     validateStatus: () => true,
     timeout: 120_000,
   });
-  const call = async <T>(method: 'get' | 'post', path: string, body?: unknown): Promise<{ status: number; data: T }> => {
+  const call = async <T>(
+    method: 'get' | 'post',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; data: T }> => {
     try {
       const response = await http.request<T>({ method, url: path, data: body });
       if (response.status >= 400) {
-        const error = response.data as { code?: string; message?: string; details?: { path: string; message: string }[] };
+        const error = response.data as {
+          code?: string;
+          message?: string;
+          details?: { path: string; message: string }[];
+        };
         const details = error.details?.map((d) => `\n  ${d.path}: ${d.message}`).join('') ?? '';
-        throw new ClientError(`${method.toUpperCase()} ${path}: ${response.status} ${error.code ?? ''} ${error.message ?? ''}${details}`, response.status, error.code);
+        throw new ClientError(
+          `${method.toUpperCase()} ${path}: ${response.status} ${error.code ?? ''} ${error.message ?? ''}${details}`,
+          response.status,
+          error.code,
+        );
       }
       return { status: response.status, data: response.data };
     } catch (cause) {
@@ -70,12 +82,17 @@ export function createVigilClient(baseUrl: string, token: string | undefined): V
     },
     async getDeployment(id) {
       const { data } = await call<DeploymentAnswer>('get', `/v1/deployments/${encodeURIComponent(id)}`);
-      if (typeof data?.status !== 'string') throw new ClientError(`GET /v1/deployments/${id}: answer has no status`);
+      if (typeof data?.status !== 'string')
+        throw new ClientError(`GET /v1/deployments/${id}: answer has no status`);
       return data;
     },
     async waitForVerdict(id, waitSeconds) {
-      const { data } = await call<VerdictAnswer>('get', `/v1/deployments/${encodeURIComponent(id)}/verdict?wait=${waitSeconds}`);
-      if (typeof data?.status !== 'string' || !Array.isArray(data.khis)) throw new ClientError(`GET verdict of ${id}: malformed answer`);
+      const { data } = await call<VerdictAnswer>(
+        'get',
+        `/v1/deployments/${encodeURIComponent(id)}/verdict?wait=${waitSeconds}`,
+      );
+      if (typeof data?.status !== 'string' || !Array.isArray(data.khis))
+        throw new ClientError(`GET verdict of ${id}: malformed answer`);
       return data;
     },
   };

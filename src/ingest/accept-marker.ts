@@ -36,9 +36,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     async acceptMarker(marker) {
       const loaded = deps.ruleSets.get(marker.ruleSet);
       if (loaded === undefined) {
-        throw new IngestError('UNKNOWN_RULE_SET', `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`, [
-          { path: 'ruleSet', message: 'is not a known rule set' },
-        ]);
+        throw new IngestError(
+          'UNKNOWN_RULE_SET',
+          `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`,
+          [{ path: 'ruleSet', message: 'is not a known rule set' }],
+        );
       }
       const markerSha256 = canonicalSha256(marker);
       const now = new Date(deps.now()).toISOString();
@@ -68,8 +70,15 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (stored.created) {
         const startedAtMs = Date.parse(stored.verification.marker.startedAt);
         const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
-        await deps.scheduler.schedule(id, intervalSeconds, startedAtMs + (intervalSeconds + deps.queryDelaySeconds) * 1000);
-        deps.logger.info({ deploymentId: id, service: marker.service, ruleSet: marker.ruleSet }, 'marker accepted');
+        await deps.scheduler.schedule(
+          id,
+          intervalSeconds,
+          startedAtMs + (intervalSeconds + deps.queryDelaySeconds) * 1000,
+        );
+        deps.logger.info(
+          { deploymentId: id, service: marker.service, ruleSet: marker.ruleSet },
+          'marker accepted',
+        );
       }
       return stored;
     },

@@ -24,27 +24,38 @@ const GroupIdentity = Type.Object(
       additionalProperties: false,
       description: 'Prometheus labels that select this group, e.g. {"version": "v2", "track": "canary"}.',
     }),
-    url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'Base URL (for journeys).' })),
+    url: Type.Optional(
+      Type.String({ format: 'uri', maxLength: 2048, description: 'Base URL (for journeys).' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const DeploymentMarkerSchema = Type.Object(
   {
-    id: Type.Optional(Type.String({ pattern: DEPLOYMENT_ID_PATTERN, description: 'Idempotency key; generated when absent.' })),
+    id: Type.Optional(
+      Type.String({ pattern: DEPLOYMENT_ID_PATTERN, description: 'Idempotency key; generated when absent.' }),
+    ),
     service: Text(128),
     environment: Text(64),
     version: Text(256),
     baselineVersion: Type.Optional(Text(256)),
     strategy: StringEnum(STRATEGIES),
-    ruleSet: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$', description: 'Name of a rule set in the rules directory.' }),
+    ruleSet: Type.String({
+      pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$',
+      description: 'Name of a rule set in the rules directory.',
+    }),
     startedAt: Type.Optional(Type.String({ format: 'date-time' })),
     canary: GroupIdentity,
     baseline: GroupIdentity,
     commit: Type.Optional(Text(128)),
     changeTier: Type.Optional(Text(64)),
-    links: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2048 }), { maxProperties: 32 })),
-    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64 })),
+    links: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2048 }), { maxProperties: 32 }),
+    ),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64 }),
+    ),
   },
   { additionalProperties: false },
 );

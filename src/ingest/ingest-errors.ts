@@ -1,5 +1,6 @@
 /** Why a marker was refused; the API maps each code to a status (api/api-errors.ts). */
-export type IngestErrorCode = 'UNKNOWN_RULE_SET' | 'DEPLOYMENT_CONFLICT' | 'DEPLOYMENT_NOT_FOUND' | 'ALREADY_DECIDED';
+export type IngestErrorCode =
+  'UNKNOWN_RULE_SET' | 'DEPLOYMENT_CONFLICT' | 'DEPLOYMENT_NOT_FOUND' | 'ALREADY_DECIDED';
 
 export class IngestError extends Error {
   override readonly name = 'IngestError';

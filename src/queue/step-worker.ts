@@ -23,14 +23,19 @@ export function startStepWorker(options: StepWorkerOptions): Worker<StepJob, Ste
     async (job) => {
       const validated = validateAgainstSchema(StepJobSchema, job.data);
       if (!validated.ok) {
-        throw new UnrecoverableError(`malformed step job ${job.id ?? '?'}: ${validated.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+        throw new UnrecoverableError(
+          `malformed step job ${job.id ?? '?'}: ${validated.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        );
       }
       return options.runDueSteps(validated.value.deploymentId);
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
   );
   worker.on('failed', (job, error) => {
-    options.logger.warn({ jobId: job?.id, deploymentId: job?.data.deploymentId, err: error }, 'step job failed');
+    options.logger.warn(
+      { jobId: job?.id, deploymentId: job?.data.deploymentId, err: error },
+      'step job failed',
+    );
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'step worker error'));
   return worker;

@@ -33,17 +33,25 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new ScenarioError(path, [{ path: '(file)', message: `cannot be read: ${(cause as Error).message}` }], {
-      cause,
-    });
+    throw new ScenarioError(
+      path,
+      [{ path: '(file)', message: `cannot be read: ${(cause as Error).message}` }],
+      {
+        cause,
+      },
+    );
   }
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (cause) {
-    throw new ScenarioError(path, [{ path: '(json)', message: `malformed JSON: ${(cause as Error).message}` }], {
-      cause,
-    });
+    throw new ScenarioError(
+      path,
+      [{ path: '(json)', message: `malformed JSON: ${(cause as Error).message}` }],
+      {
+        cause,
+      },
+    );
   }
   return parseScenario(document, path, (rulesPath) => loadRuleSetFile(resolve(dirname(path), rulesPath)));
 }
@@ -106,7 +114,11 @@ function observationIssues(doc: ScenarioDocument, ruleSet: RuleSet): ValidationI
   return issues.slice(0, MAX_ISSUES);
 }
 
-function checkObservation(rule: KhiRule, observation: Observation, at: (string | number)[]): ValidationIssue[] {
+function checkObservation(
+  rule: KhiRule,
+  observation: Observation,
+  at: (string | number)[],
+): ValidationIssue[] {
   const schema = rule.kind === 'ratio' ? CountObservationSchema : ValuesObservationSchema;
   const shape = rule.kind === 'ratio' ? '{events, total}' : '{values: [...]}';
   const validated = validateAgainstSchema(schema, observation);
@@ -117,7 +129,12 @@ function checkObservation(rule: KhiRule, observation: Observation, at: (string |
     }));
   }
   if ('events' in observation && observation.events > observation.total) {
-    return [{ path: `${formatPath(at)}.events`, message: `must not exceed total (${observation.events} > ${observation.total})` }];
+    return [
+      {
+        path: `${formatPath(at)}.events`,
+        message: `must not exceed total (${observation.events} > ${observation.total})`,
+      },
+    ];
   }
   return [];
 }

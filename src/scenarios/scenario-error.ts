@@ -8,7 +8,10 @@ export class ScenarioError extends Error {
     readonly issues: readonly ValidationIssue[],
     options?: { cause?: unknown },
   ) {
-    super(`invalid scenario ${source}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, options);
+    super(
+      `invalid scenario ${source}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      options,
+    );
     this.name = 'ScenarioError';
   }
 }

@@ -9,7 +9,9 @@ import type { MetricSource, ObservationRequest, ObservationResult } from './metr
 export type MemoryAnswer = Observation | undefined | { readonly error: string };
 
 /** A MetricSource answering from `answer`; records every request it was asked. */
-export function createMemoryMetricSource(answer: (request: ObservationRequest) => MemoryAnswer): MetricSource & {
+export function createMemoryMetricSource(
+  answer: (request: ObservationRequest) => MemoryAnswer,
+): MetricSource & {
   readonly requests: ObservationRequest[];
 } {
   const requests: ObservationRequest[] = [];
@@ -18,9 +20,18 @@ export function createMemoryMetricSource(answer: (request: ObservationRequest) =
     observe(request): Promise<ObservationResult> {
       requests.push(request);
       const result = answer(request);
-      const query = { query: `${request.khi.name}/${request.group}`, endpoint: 'memory', params: {}, durationMs: 0 };
+      const query = {
+        query: `${request.khi.name}/${request.group}`,
+        endpoint: 'memory',
+        params: {},
+        durationMs: 0,
+      };
       if (result !== undefined && 'error' in result) {
-        return Promise.resolve({ ok: false, error: result.error, queries: [{ ...query, error: result.error }] });
+        return Promise.resolve({
+          ok: false,
+          error: result.error,
+          queries: [{ ...query, error: result.error }],
+        });
       }
       return Promise.resolve({ ok: true, observation: result, queries: [{ ...query, response: result }] });
     },

@@ -36,7 +36,11 @@ export interface QueryRecord {
 }
 
 export type ObservationResult =
-  | { readonly ok: true; readonly observation: Observation | undefined; readonly queries: readonly QueryRecord[] }
+  | {
+      readonly ok: true;
+      readonly observation: Observation | undefined;
+      readonly queries: readonly QueryRecord[];
+    }
   | { readonly ok: false; readonly error: string; readonly queries: readonly QueryRecord[] };
 
 export interface MetricSource {

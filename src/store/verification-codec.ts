@@ -206,9 +206,15 @@ function decodePlan(value: unknown, fail: (problem: string) => never): NonNullab
   const ok =
     plan !== null &&
     typeof plan === 'object' &&
-    ['intervalSeconds', 'minIntervals', 'maxIntervals'].every((key) => typeof plan[key] === 'number' && Number.isFinite(plan[key]));
+    ['intervalSeconds', 'minIntervals', 'maxIntervals'].every(
+      (key) => typeof plan[key] === 'number' && Number.isFinite(plan[key]),
+    );
   if (!ok) return fail('field plan is malformed');
-  return { intervalSeconds: plan['intervalSeconds'] as number, minIntervals: plan['minIntervals'] as number, maxIntervals: plan['maxIntervals'] as number };
+  return {
+    intervalSeconds: plan['intervalSeconds'] as number,
+    minIntervals: plan['minIntervals'] as number,
+    maxIntervals: plan['maxIntervals'] as number,
+  };
 }
 
 /** Encodes a verdict; throws INVALID_INPUT when it is malformed. */

@@ -47,7 +47,10 @@ export interface VerificationStore {
    * Creates the verification unless one with its id exists; returns the stored one either way
    * (`created` tells which). Callers compare `markerSha256` to tell a retry from a conflict.
    */
-  create(verification: Verification, judgeState: JudgeState): Promise<{ created: boolean; verification: Verification }>;
+  create(
+    verification: Verification,
+    judgeState: JudgeState,
+  ): Promise<{ created: boolean; verification: Verification }>;
   get(id: string): Promise<Verification | undefined>;
   /** Newest first. */
   list(filter: VerificationFilter): Promise<VerificationPage>;

@@ -13,7 +13,9 @@ export interface DaemonMetrics {
 }
 
 /** Creates the registry; `countByStatus` is read on every scrape. */
-export function createDaemonMetrics(countByStatus: () => Promise<Readonly<Record<VerificationStatus, number>>>): DaemonMetrics {
+export function createDaemonMetrics(
+  countByStatus: () => Promise<Readonly<Record<VerificationStatus, number>>>,
+): DaemonMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   new Gauge({
@@ -28,7 +30,12 @@ export function createDaemonMetrics(countByStatus: () => Promise<Readonly<Record
   });
   return {
     registry,
-    verdicts: new Counter({ name: 'vigil_verdicts_total', help: 'Verdicts recorded, by outcome.', labelNames: ['outcome'], registers: [registry] }),
+    verdicts: new Counter({
+      name: 'vigil_verdicts_total',
+      help: 'Verdicts recorded, by outcome.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     stepDuration: new Histogram({
       name: 'vigil_step_duration_seconds',
       help: 'Time to gather and judge one analysis step.',

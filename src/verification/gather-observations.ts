@@ -13,7 +13,11 @@ export interface GatheredInterval {
   /** KHI name → why its queries failed this interval. */
   readonly failures: ReadonlyMap<string, string>;
   /** Every backend call made, per KHI and group. */
-  readonly queries: readonly { readonly khi: string; readonly group: Group; readonly records: readonly QueryRecord[] }[];
+  readonly queries: readonly {
+    readonly khi: string;
+    readonly group: Group;
+    readonly records: readonly QueryRecord[];
+  }[];
   /** KHIs that have queries (the others cannot be observed live). */
   readonly queriedKhis: number;
 }
@@ -35,7 +39,8 @@ export async function gatherObservations(
   const results = await mapLimited(tasks, concurrency, ({ khi, group }) =>
     source.observe({ khi, group, context: queryContext(verification, group), window }),
   );
-  const khis: Record<string, { baseline?: KhiObservations['baseline']; canary?: KhiObservations['canary'] }> = {};
+  const khis: Record<string, { baseline?: KhiObservations['baseline']; canary?: KhiObservations['canary'] }> =
+    {};
   const failures = new Map<string, string>();
   const queries: GatheredInterval['queries'][number][] = [];
   tasks.forEach(({ khi, group }, i) => {
@@ -50,7 +55,12 @@ export async function gatherObservations(
   });
   // A KHI with a failed group contributes nothing this interval: half a comparison is no comparison.
   for (const name of failures.keys()) delete khis[name];
-  return { observations: { khis }, failures, queries, queriedKhis: new Set(tasks.map((t) => t.khi.name)).size };
+  return {
+    observations: { khis },
+    failures,
+    queries,
+    queriedKhis: new Set(tasks.map((t) => t.khi.name)).size,
+  };
 }
 
 /** The template variables of one group of the deployment. */
@@ -65,7 +75,11 @@ function appendFailure(previous: string | undefined, group: Group, error: string
   return previous === undefined ? `${group}: ${error}` : `${previous}; ${group}: ${error}`;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -77,4 +91,3 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, run: (item: 
   await Promise.all(workers);
   return results;
 }
-

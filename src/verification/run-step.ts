@@ -9,6 +9,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { judgeInterval, type Judgement } from '../analysis/judge/judge-interval.js';
 import type { KhiResult } from '../analysis/judge/khi-result.js';
+import { isCountObservation, type KhiObservations, type Observation } from '../analysis/observations.js';
 import { scoreKhis } from '../analysis/judge/score.js';
 import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { MetricSource } from '../sources/metric-source.js';
@@ -54,82 +55,125 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
   const loaded = deps.ruleSets.get(verification.marker.ruleSet);
   const interval = verification.intervalsJudged + 1;
   if (loaded === undefined) {
-    return finish(deps, verification, verdictOf('inconclusive', interval - 1, verification.lastJudgement, [
-      `rule set "${verification.marker.ruleSet}" is no longer loaded`,
-    ]));
+    return finish(
+      deps,
+      verification,
+      verdictOf('inconclusive', interval - 1, verification.lastJudgement, [
+        `rule set "${verification.marker.ruleSet}" is no longer loaded`,
+      ]),
+    );
   }
   const { ruleSet } = loaded;
-  const dueMs = Date.parse(verification.marker.startedAt) + (interval * ruleSet.analysis.intervalSeconds + deps.queryDelaySeconds) * 1000;
+  const dueMs =
+    Date.parse(verification.marker.startedAt) +
+    (interval * ruleSet.analysis.intervalSeconds + deps.queryDelaySeconds) * 1000;
   if (deps.now() < dueMs) return 'not-due';
 
   const logger = deps.logger.child({ deploymentId, interval });
-  return deps.tracer.startActiveSpan('verification.step', { attributes: { 'vigil.deployment_id': deploymentId, 'vigil.interval': interval } }, async (span) => {
-    const started = performance.now();
-    try {
-      const state = await deps.store.getJudgeState(deploymentId);
-      if (state === undefined) throw new Error(`judge state of ${deploymentId} is missing`);
-      const gathered = await gatherObservations(deps.source, verification, ruleSet, interval, deps.queryConcurrency);
-      const step = judgeInterval(ruleSet, state, gathered.observations);
-      const judgement = withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals);
-      const allFailed = gathered.queriedKhis > 0 && gathered.failures.size === gathered.queriedKhis;
-      const failedSteps = allFailed ? verification.failedSteps + 1 : 0;
-      const saved = await deps.store.saveStep(deploymentId, {
-        expectedIntervalsJudged: verification.intervalsJudged,
-        intervalsJudged: interval,
-        failedSteps,
-        judgeState: step.state,
-        lastJudgement: judgement,
-      });
-      if (!saved) {
-        logger.debug('step recorded by another worker');
-        return 'lost-race';
+  return deps.tracer.startActiveSpan(
+    'verification.step',
+    { attributes: { 'vigil.deployment_id': deploymentId, 'vigil.interval': interval } },
+    async (span) => {
+      const started = performance.now();
+      try {
+        const state = await deps.store.getJudgeState(deploymentId);
+        if (state === undefined) throw new Error(`judge state of ${deploymentId} is missing`);
+        const gathered = await gatherObservations(
+          deps.source,
+          verification,
+          ruleSet,
+          interval,
+          deps.queryConcurrency,
+        );
+        const step = judgeInterval(ruleSet, state, gathered.observations);
+        const judgement = withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals);
+        const allFailed = gathered.queriedKhis > 0 && gathered.failures.size === gathered.queriedKhis;
+        const failedSteps = allFailed ? verification.failedSteps + 1 : 0;
+        const saved = await deps.store.saveStep(deploymentId, {
+          expectedIntervalsJudged: verification.intervalsJudged,
+          intervalsJudged: interval,
+          failedSteps,
+          judgeState: step.state,
+          lastJudgement: judgement,
+        });
+        if (!saved) {
+          logger.debug('step recorded by another worker');
+          return 'lost-race';
+        }
+        await deps.store.appendEvidence(deploymentId, {
+          interval,
+          recordedAt: new Date(deps.now()).toISOString(),
+          window: {
+            endMs:
+              Date.parse(verification.marker.startedAt) + interval * ruleSet.analysis.intervalSeconds * 1000,
+            intervalSeconds: ruleSet.analysis.intervalSeconds,
+          },
+          queries: gathered.queries,
+          failures: Object.fromEntries(gathered.failures),
+          observations: summariseObservations(gathered),
+          judgement,
+        });
+        deps.onStepJudged?.((performance.now() - started) / 1000);
+        logger.info(
+          { score: judgement.score, decision: judgement.decision.outcome, failures: gathered.failures.size },
+          'step judged',
+        );
+        const { decision } = judgement;
+        if (decision.outcome !== 'continue') {
+          return await finish(
+            deps,
+            { ...verification, intervalsJudged: interval },
+            verdictOf(decision.outcome, interval, judgement, decision.reasons),
+          );
+        }
+        if (failedSteps >= deps.maxFailedSteps) {
+          const reasons = [
+            `every backend query failed in ${failedSteps} consecutive step(s) (maxFailedSteps ${deps.maxFailedSteps})`,
+            ...gathered.failures.values(),
+          ];
+          return await finish(
+            deps,
+            { ...verification, intervalsJudged: interval },
+            verdictOf('inconclusive', interval, judgement, reasons),
+          );
+        }
+        return 'judged';
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
       }
-      await deps.store.appendEvidence(deploymentId, {
-        interval,
-        recordedAt: new Date(deps.now()).toISOString(),
-        window: { endMs: Date.parse(verification.marker.startedAt) + interval * ruleSet.analysis.intervalSeconds * 1000, intervalSeconds: ruleSet.analysis.intervalSeconds },
-        queries: gathered.queries,
-        failures: Object.fromEntries(gathered.failures),
-        observations: summariseObservations(gathered),
-        judgement,
-      });
-      deps.onStepJudged?.((performance.now() - started) / 1000);
-      logger.info({ score: judgement.score, decision: judgement.decision.outcome, failures: gathered.failures.size }, 'step judged');
-      const { decision } = judgement;
-      if (decision.outcome !== 'continue') {
-        return await finish(deps, { ...verification, intervalsJudged: interval }, verdictOf(decision.outcome, interval, judgement, decision.reasons));
-      }
-      if (failedSteps >= deps.maxFailedSteps) {
-        const reasons = [`every backend query failed in ${failedSteps} consecutive step(s) (maxFailedSteps ${deps.maxFailedSteps})`, ...gathered.failures.values()];
-        return await finish(deps, { ...verification, intervalsJudged: interval }, verdictOf('inconclusive', interval, judgement, reasons));
-      }
-      return 'judged';
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+    },
+  );
 }
 
 /**
  * A KHI whose backend queries failed in this step is `error` for this step, whatever it had
  * accumulated before: stale evidence must not promote while the backend is down.
  */
-function withBackendFailures(judgement: Judgement, gathered: GatheredInterval, maxIntervals: number): Judgement {
+function withBackendFailures(
+  judgement: Judgement,
+  gathered: GatheredInterval,
+  maxIntervals: number,
+): Judgement {
   if (gathered.failures.size === 0) return judgement;
   const khis: KhiResult[] = judgement.khis.map((khi) => {
     const failure = gathered.failures.get(khi.name);
-    return failure === undefined || khi.failed ? khi : { ...khi, classification: 'error', reason: `backend error this interval: ${failure}` };
+    return failure === undefined || khi.failed
+      ? khi
+      : { ...khi, classification: 'error', reason: `backend error this interval: ${failure}` };
   });
   const { decision } = judgement;
   const reasons = ['promotion held: backend queries failed this interval', ...gathered.failures.values()];
   const held =
     decision.outcome !== 'promote'
       ? decision
-      : { outcome: judgement.interval >= maxIntervals ? ('inconclusive' as const) : ('continue' as const), reasons };
+      : {
+          outcome: judgement.interval >= maxIntervals ? ('inconclusive' as const) : ('continue' as const),
+          reasons,
+        };
   return { ...judgement, khis, score: scoreKhis(khis).value, decision: held };
 }
 
@@ -138,16 +182,21 @@ function summariseObservations(gathered: GatheredInterval): Record<string, unkno
     Object.entries(gathered.observations.khis).map(([name, groups]) => [
       name,
       Object.fromEntries(
-        Object.entries(groups).map(([group, observation]) => [
+        Object.entries(groups as KhiObservations).map(([group, observation]: [string, Observation]) => [
           group,
-          'events' in observation ? observation : { count: observation.values.length },
+          isCountObservation(observation) ? observation : { count: observation.values.length },
         ]),
       ),
     ]),
   );
 }
 
-function verdictOf(outcome: Verdict['outcome'], interval: number, judgement: Judgement | null, reasons: readonly string[]): Verdict {
+function verdictOf(
+  outcome: Verdict['outcome'],
+  interval: number,
+  judgement: Judgement | null,
+  reasons: readonly string[],
+): Verdict {
   return {
     outcome,
     decidedAt: '',
@@ -164,7 +213,15 @@ async function finish(deps: StepDeps, verification: Verification, verdict: Verdi
   await deps.scheduler.cancel(verification.id);
   if (won) {
     deps.onVerdict?.(recorded, verification);
-    deps.logger.info({ deploymentId: verification.id, outcome: recorded.outcome, interval: recorded.decidedAtInterval, reasons: recorded.reasons }, 'verdict recorded');
+    deps.logger.info(
+      {
+        deploymentId: verification.id,
+        outcome: recorded.outcome,
+        interval: recorded.decidedAtInterval,
+        reasons: recorded.reasons,
+      },
+      'verdict recorded',
+    );
   }
   return 'decided';
 }

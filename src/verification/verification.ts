@@ -6,7 +6,8 @@ import type { JudgeState } from '../analysis/judge/judge-state.js';
 import type { KhiResult } from '../analysis/judge/khi-result.js';
 import type { DeploymentMarker } from '../ingest/deployment-marker-schema.js';
 
-export type VerificationStatus = 'pending' | 'analyzing' | 'promote' | 'rollback' | 'inconclusive' | 'aborted';
+export type VerificationStatus =
+  'pending' | 'analyzing' | 'promote' | 'rollback' | 'inconclusive' | 'aborted';
 export type VerdictOutcome = 'promote' | 'rollback' | 'inconclusive' | 'aborted';
 
 /** True when the status is final. */
@@ -35,7 +36,11 @@ export interface Verification {
   readonly markerSha256: string;
   readonly ruleSetSha256: string;
   /** The rule set's timing, so clients can show progress (`intervalsJudged` of `maxIntervals`). */
-  readonly plan?: { readonly intervalSeconds: number; readonly minIntervals: number; readonly maxIntervals: number };
+  readonly plan?: {
+    readonly intervalSeconds: number;
+    readonly minIntervals: number;
+    readonly maxIntervals: number;
+  };
   readonly status: VerificationStatus;
   /** ISO-8601. */
   readonly createdAt: string;

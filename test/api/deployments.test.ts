@@ -108,7 +108,9 @@ describe('POST /v1/deployments', () => {
   it('refuses label names that are not Prometheus label names (they cannot be escaped in a query)', async () => {
     const response = await post({ ...marker(), canary: { labels: { 'bad-key"}': 'x' } } });
     expect(response.statusCode).toBe(400);
-    expect(response.json<{ details: { path: string }[] }>().details.map((d) => d.path)).toContain('canary.labels.bad-key"}');
+    expect(response.json<{ details: { path: string }[] }>().details.map((d) => d.path)).toContain(
+      'canary.labels.bad-key"}',
+    );
   });
 
   it('answers 400 MALFORMED_JSON for a body that is not JSON', async () => {

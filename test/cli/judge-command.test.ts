@@ -24,19 +24,39 @@ describe('vigil judge', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const file of files) {
       const path = join('examples/scenarios', file);
-      const expected = (JSON.parse(await readFile(path, 'utf8')) as { expected: { verdict: keyof typeof EXIT_BY_VERDICT } }).expected;
+      const expected = (
+        JSON.parse(await readFile(path, 'utf8')) as { expected: { verdict: keyof typeof EXIT_BY_VERDICT } }
+      ).expected;
       const { exitCode, out } = await judge(path);
       const output = JSON.parse(out) as Record<string, unknown>;
       expect(output['verdict'], file).toBe(expected.verdict);
       expect(exitCode, file).toBe(EXIT_BY_VERDICT[expected.verdict]);
-      expect(Object.keys(output)).toEqual(['scenario', 'verdict', 'decidedAtInterval', 'score', 'khis', 'reasons']);
+      expect(Object.keys(output)).toEqual([
+        'scenario',
+        'verdict',
+        'decidedAtInterval',
+        'score',
+        'khis',
+        'reasons',
+      ]);
     }
   });
 
   it('prints the contract fields for each KHI', async () => {
     const { out } = await judge('examples/scenarios/bad-release.json');
     const khi = (JSON.parse(out) as { khis: Record<string, unknown>[] }).khis[0] as Record<string, unknown>;
-    for (const field of ['name', 'classification', 'critical', 'test', 'method', 'statistic', 'pValue', 'adjustedPValue', 'effect', 'reason']) {
+    for (const field of [
+      'name',
+      'classification',
+      'critical',
+      'test',
+      'method',
+      'statistic',
+      'pValue',
+      'adjustedPValue',
+      'effect',
+      'reason',
+    ]) {
       expect(khi, field).toHaveProperty(field);
     }
   });
@@ -52,7 +72,9 @@ describe('vigil judge', () => {
   it('prints one JSON object per line for a directory', async () => {
     const { out, exitCode } = await judge('examples/scenarios');
     const lines = out.trim().split('\n');
-    expect(lines.length).toBe((await readdir('examples/scenarios')).filter((f) => f.endsWith('.json')).length);
+    expect(lines.length).toBe(
+      (await readdir('examples/scenarios')).filter((f) => f.endsWith('.json')).length,
+    );
     expect(lines.map((line) => (JSON.parse(line) as { scenario: string }).scenario)).toContain('bad-release');
     expect(exitCode).toBe(0);
   });
@@ -76,9 +98,18 @@ describe('vigil judge', () => {
   it('reports a bad scenario in a directory as an error line and exits 2, judging the rest', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
     await writeFile(join(dir, 'a-bad.json'), '{ not json');
-    await writeFile(join(dir, 'b-good.json'), (await readFile('examples/scenarios/good-release.json', 'utf8')).replace('"../../rules/web-service.yaml"', JSON.stringify(join(process.cwd(), 'rules/web-service.yaml'))));
+    await writeFile(
+      join(dir, 'b-good.json'),
+      (await readFile('examples/scenarios/good-release.json', 'utf8')).replace(
+        '"../../rules/web-service.yaml"',
+        JSON.stringify(join(process.cwd(), 'rules/web-service.yaml')),
+      ),
+    );
     const { out, exitCode } = await judge(dir);
-    const [first, second] = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [first, second] = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(first).toMatchObject({ scenario: 'a-bad.json', error: { code: 'INVALID_SCENARIO' } });
     expect(second).toMatchObject({ scenario: 'good-release', verdict: 'promote' });
     expect(exitCode).toBe(2);

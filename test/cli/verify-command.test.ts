@@ -31,11 +31,25 @@ const options: VerifyOptions = {
 
 function io() {
   const lines: string[] = [];
-  return { lines, io: { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`), now: () => Date.now() } };
+  return {
+    lines,
+    io: {
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(`ERR ${l}`),
+      now: () => Date.now(),
+    },
+  };
 }
 
 function verdict(outcome: Verdict['outcome']): Verdict {
-  return { outcome, decidedAt: new Date().toISOString(), decidedAtInterval: 3, score: outcome === 'promote' ? 100 : 0, khis: [], reasons: [`decided ${outcome}`] };
+  return {
+    outcome,
+    decidedAt: new Date().toISOString(),
+    decidedAtInterval: 3,
+    score: outcome === 'promote' ? 100 : 0,
+    khis: [],
+    reasons: [`decided ${outcome}`],
+  };
 }
 
 describe('vigil verify', () => {
@@ -47,7 +61,11 @@ describe('vigil verify', () => {
   ] as const)('exits by verdict: %s → %i, printing the reasons', async (outcome, code) => {
     const { url, app } = await listening();
     const { lines, io: out } = io();
-    const running = runVerifyCommand({ ...options, id: `d-${outcome}` }, createVigilClient(url, TOKENS.admin), out);
+    const running = runVerifyCommand(
+      { ...options, id: `d-${outcome}` },
+      createVigilClient(url, TOKENS.admin),
+      out,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await app.store.decide(`d-${outcome}`, verdict(outcome));
     expect(await running).toBe(code);
@@ -61,36 +79,56 @@ describe('vigil verify', () => {
   it('exits 2 when the daemon refuses the marker, with its reasons', async () => {
     const { url } = await listening();
     const { lines, io: out } = io();
-    expect(await runVerifyCommand({ ...options, ruleSet: 'nope' }, createVigilClient(url, TOKENS.admin), out)).toBe(2);
+    expect(
+      await runVerifyCommand({ ...options, ruleSet: 'nope' }, createVigilClient(url, TOKENS.admin), out),
+    ).toBe(2);
     expect(lines.join('\n')).toMatch(/422 UNKNOWN_RULE_SET/);
   });
 
   it('exits 2 on a bad label flag and on a missing token scope', async () => {
     const { url } = await listening();
     const { io: out } = io();
-    expect(await runVerifyCommand({ ...options, canaryLabel: ['novalue'] }, createVigilClient(url, TOKENS.admin), out)).toBe(2);
+    expect(
+      await runVerifyCommand(
+        { ...options, canaryLabel: ['novalue'] },
+        createVigilClient(url, TOKENS.admin),
+        out,
+      ),
+    ).toBe(2);
     expect(await runVerifyCommand(options, createVigilClient(url, TOKENS.reader), out)).toBe(2);
   });
 
   it('exits 1 when Vigil cannot be reached', async () => {
     const { lines, io: out } = io();
-    expect(await runVerifyCommand(options, createVigilClient('http://127.0.0.1:1', TOKENS.admin), out)).toBe(1);
+    expect(await runVerifyCommand(options, createVigilClient('http://127.0.0.1:1', TOKENS.admin), out)).toBe(
+      1,
+    );
     expect(lines.join('\n')).toMatch(/cannot reach Vigil/);
   });
 
   it('exits 4 when no verdict arrives before --timeout-seconds', async () => {
     const { url } = await listening();
     const { lines, io: out } = io();
-    expect(await runVerifyCommand({ ...options, timeoutSeconds: 1 }, createVigilClient(url, TOKENS.admin), out)).toBe(4);
+    expect(
+      await runVerifyCommand({ ...options, timeoutSeconds: 1 }, createVigilClient(url, TOKENS.admin), out),
+    ).toBe(4);
     expect(lines.join('\n')).toMatch(/no verdict within 1s/);
   });
 
   it('follows an existing deployment with --deployment and prints progress lines without a terminal', async () => {
     const { url, app } = await listening();
     const { io: out } = io();
-    await runVerifyCommand({ ...options, id: 'followed', wait: false }, createVigilClient(url, TOKENS.admin), out);
+    await runVerifyCommand(
+      { ...options, id: 'followed', wait: false },
+      createVigilClient(url, TOKENS.admin),
+      out,
+    );
     const follower = io();
-    const running = runVerifyCommand({ ...options, deployment: 'followed' }, createVigilClient(url, TOKENS.admin), follower.io);
+    const running = runVerifyCommand(
+      { ...options, deployment: 'followed' },
+      createVigilClient(url, TOKENS.admin),
+      follower.io,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await app.store.decide('followed', verdict('rollback'));
     expect(await running).toBe(3);

@@ -79,26 +79,96 @@ describe('compileRuleSet', () => {
   });
 
   it.each([
-    ['a bad enum', withKhi(2, { direction: 'up' }), 'khis[2].direction: must be one of increase, decrease, either'],
-    ['an unknown KHI key', withKhi(0, { treshold: 3 }), 'khis[0].treshold: unknown key (not part of the schema)'],
-    ['an unknown top-level key', { ...validDocument(), rulez: 1 }, 'rulez: unknown key (not part of the schema)'],
+    [
+      'a bad enum',
+      withKhi(2, { direction: 'up' }),
+      'khis[2].direction: must be one of increase, decrease, either',
+    ],
+    [
+      'an unknown KHI key',
+      withKhi(0, { treshold: 3 }),
+      'khis[0].treshold: unknown key (not part of the schema)',
+    ],
+    [
+      'an unknown top-level key',
+      { ...validDocument(), rulez: 1 },
+      'rulez: unknown key (not part of the schema)',
+    ],
     ['a missing field', withKhi(1, { kind: undefined }), 'khis[1].kind: is required'],
     ['a wrong type', withKhi(0, { critical: 'yes' }), 'khis[0].critical: must be a boolean'],
-    ['a bad duration', { ...validDocument(), analysis: { interval: '60 seconds', minIntervals: 3, maxIntervals: 10, alpha: 0.01 } }, 'analysis.interval: must match'],
-    ['alpha out of range', { ...validDocument(), analysis: { interval: '60s', minIntervals: 3, maxIntervals: 10, alpha: 1 } }, 'analysis.alpha: must be < 1'],
-    ['minIntervals above maxIntervals', { ...validDocument(), analysis: { interval: '60s', minIntervals: 12, maxIntervals: 10, alpha: 0.01 } }, 'analysis.minIntervals: must be <= analysis.maxIntervals (10)'],
-    ['marginal above pass', { ...validDocument(), scoring: { pass: 70, marginal: 80 } }, 'scoring.marginal: must be <= scoring.pass (70)'],
-    ['a duplicate KHI name', withKhi(2, { name: 'latency' }), 'khis[2].name: duplicates khis[1].name "latency"'],
-    ['a test that does not fit the kind', withKhi(0, { test: 'mann-whitney' }), 'khis[0].test: mann-whitney does not apply to ratio KHIs (use auto, poisson, fisher, kayenta)'],
-    ['kayenta options without test kayenta', withKhi(1, { kayenta: { confidence: 0.9 } }), 'khis[1].kayenta: only applies with test: kayenta'],
-    ['an SLO rate above 1', withKhi(0, { slo: { max: 5 } }), 'khis[0].slo.max: must be a rate between 0 and 1 for ratio KHIs'],
+    [
+      'a bad duration',
+      {
+        ...validDocument(),
+        analysis: { interval: '60 seconds', minIntervals: 3, maxIntervals: 10, alpha: 0.01 },
+      },
+      'analysis.interval: must match',
+    ],
+    [
+      'alpha out of range',
+      { ...validDocument(), analysis: { interval: '60s', minIntervals: 3, maxIntervals: 10, alpha: 1 } },
+      'analysis.alpha: must be < 1',
+    ],
+    [
+      'minIntervals above maxIntervals',
+      { ...validDocument(), analysis: { interval: '60s', minIntervals: 12, maxIntervals: 10, alpha: 0.01 } },
+      'analysis.minIntervals: must be <= analysis.maxIntervals (10)',
+    ],
+    [
+      'marginal above pass',
+      { ...validDocument(), scoring: { pass: 70, marginal: 80 } },
+      'scoring.marginal: must be <= scoring.pass (70)',
+    ],
+    [
+      'a duplicate KHI name',
+      withKhi(2, { name: 'latency' }),
+      'khis[2].name: duplicates khis[1].name "latency"',
+    ],
+    [
+      'a test that does not fit the kind',
+      withKhi(0, { test: 'mann-whitney' }),
+      'khis[0].test: mann-whitney does not apply to ratio KHIs (use auto, poisson, fisher, kayenta)',
+    ],
+    [
+      'kayenta options without test kayenta',
+      withKhi(1, { kayenta: { confidence: 0.9 } }),
+      'khis[1].kayenta: only applies with test: kayenta',
+    ],
+    [
+      'an SLO rate above 1',
+      withKhi(0, { slo: { max: 5 } }),
+      'khis[0].slo.max: must be a rate between 0 and 1 for ratio KHIs',
+    ],
     ['an SLO without bounds', withKhi(1, { slo: {} }), 'khis[1].slo: needs max or min'],
-    ['a query field of another kind', withKhi(1, { query: { histogram: 'x', events: 'y' } }), 'khis[1].query.events: does not apply to distribution KHIs (use histogram)'],
-    ['a missing query field', withKhi(0, { query: { events: 'x' } }), 'khis[0].query.total: is required for ratio KHIs'],
-    ['nanStrategy on a ratio', withKhi(0, { nanStrategy: 'replace' }), 'khis[0].nanStrategy: applies to distribution and gauge KHIs only (ratios are counts)'],
+    [
+      'a query field of another kind',
+      withKhi(1, { query: { histogram: 'x', events: 'y' } }),
+      'khis[1].query.events: does not apply to distribution KHIs (use histogram)',
+    ],
+    [
+      'a missing query field',
+      withKhi(0, { query: { events: 'x' } }),
+      'khis[0].query.total: is required for ratio KHIs',
+    ],
+    [
+      'nanStrategy on a ratio',
+      withKhi(0, { nanStrategy: 'replace' }),
+      'khis[0].nanStrategy: applies to distribution and gauge KHIs only (ratios are counts)',
+    ],
     ['a negative weight', withKhi(0, { weight: -1 }), 'khis[0].weight: must be > 0'],
     ['no KHIs', { ...validDocument(), khis: [] }, 'khis: must have at least 1 item(s)'],
-    ['too many KHIs', { ...validDocument(), khis: Array.from({ length: 501 }, (_, i) => ({ name: `k${i}`, kind: 'ratio', direction: 'increase' })) }, 'khis: must have at most 500 item(s)'],
+    [
+      'too many KHIs',
+      {
+        ...validDocument(),
+        khis: Array.from({ length: 501 }, (_, i) => ({
+          name: `k${i}`,
+          kind: 'ratio',
+          direction: 'increase',
+        })),
+      },
+      'khis: must have at most 500 item(s)',
+    ],
     ['a document that is not an object', 'just text', '(root): must be an object'],
   ])('rejects %s, naming the path', (_case, document, expected) => {
     expect(issuesOf(document).some((issue) => issue.startsWith(expected))).toBe(true);
@@ -106,14 +176,20 @@ describe('compileRuleSet', () => {
 
   it('lists every problem at once', () => {
     const document = withKhi(0, { direction: 'up', weight: 0 });
-    (document['khis'] as Record<string, unknown>[]).push({ name: 'latency', kind: 'distribution', direction: 'increase' });
+    (document['khis'] as Record<string, unknown>[]).push({
+      name: 'latency',
+      kind: 'distribution',
+      direction: 'increase',
+    });
     expect(issuesOf(document).length).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe('parseRuleSetText', () => {
   it('names the line of a YAML syntax error', () => {
-    expect(() => parseRuleSetText('name: x\nanalysis: [unclosed\n', 'bad.yaml')).toThrowError(/bad\.yaml[\s\S]*line \d+/);
+    expect(() => parseRuleSetText('name: x\nanalysis: [unclosed\n', 'bad.yaml')).toThrowError(
+      /bad\.yaml[\s\S]*line \d+/,
+    );
   });
 
   it('rejects duplicate keys instead of keeping the last one', () => {

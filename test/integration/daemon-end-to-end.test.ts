@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import axios from 'axios';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,13 +75,20 @@ async function daemon(): Promise<Daemon> {
     },
     {},
   );
-  const started = await startDaemon(settings, { logger: pino({ level: 'silent' }), tracer: tracerProvider.getTracer('vigil') });
+  const started = await startDaemon(settings, {
+    logger: pino({ level: 'silent' }),
+    tracer: tracerProvider.getTracer('vigil'),
+  });
   daemons.push(started);
   return started;
 }
 
 function api(base: string) {
-  return axios.create({ baseURL: base, headers: { authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
+  return axios.create({
+    baseURL: base,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    validateStatus: () => true,
+  });
 }
 
 function marker(id: string, version: string, extra: Record<string, unknown> = {}) {
@@ -145,11 +156,16 @@ describe('daemon end to end', () => {
     ]);
     expect(good.status).toBe(201);
     expect(bad.status).toBe(201);
-    const [goodVerdict, badVerdict] = await Promise.all([verdictOf(d.url, 'good-1'), verdictOf(d.url, 'bad-1')]);
+    const [goodVerdict, badVerdict] = await Promise.all([
+      verdictOf(d.url, 'good-1'),
+      verdictOf(d.url, 'bad-1'),
+    ]);
     expect(goodVerdict['status'], JSON.stringify(goodVerdict['reasons'])).toBe('promote');
     expect(badVerdict['status'], JSON.stringify(badVerdict['reasons'])).toBe('rollback');
     expect((badVerdict['reasons'] as string[])[0]).toMatch(/critical KHI (error-rate|latency) failed/);
-    const metrics = await axios.get<string>(`${d.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const metrics = await axios.get<string>(`${d.url}/metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(metrics.data).toMatch(/vigil_verdicts_total\{outcome="rollback"\} 1/);
     expect(metrics.data).toMatch(/vigil_step_duration_seconds_count [1-9]/);
     // One trace per analysis step, with a span per backend query inside it.
@@ -157,17 +173,25 @@ describe('daemon end to end', () => {
     const steps = finished.filter((span) => span.name === 'verification.step');
     expect(steps.length).toBeGreaterThanOrEqual(4);
     for (const step of steps) expect(step.parentSpanContext).toBeUndefined();
-    const queries = finished.filter((span) => span.name === 'prometheus.query' && span.spanContext().traceId === steps[0]?.spanContext().traceId);
+    const queries = finished.filter(
+      (span) =>
+        span.name === 'prometheus.query' && span.spanContext().traceId === steps[0]?.spanContext().traceId,
+    );
     expect(queries.length).toBeGreaterThanOrEqual(6);
   }, 90_000);
 
   it('cannot be steered by a marker version that tries PromQL injection', async () => {
     const d = daemons[0] ?? (await daemon());
     const evil = 'v1"} or vector(1) #';
-    const response = await api(d.url).post('/v1/deployments', marker('evil-1', evil, { baselineVersion: 'v1' }));
+    const response = await api(d.url).post(
+      '/v1/deployments',
+      marker('evil-1', evil, { baselineVersion: 'v1' }),
+    );
     expect(response.status).toBe(201);
     await waitForIntervals(d.url, 'evil-1', 1);
-    const { data } = await api(d.url).get<{ khis: { name: string; classification: string }[] }>('/v1/deployments/evil-1/verdict?wait=0');
+    const { data } = await api(d.url).get<{ khis: { name: string; classification: string }[] }>(
+      '/v1/deployments/evil-1/verdict?wait=0',
+    );
     // vector(1) would have given the canary one request; an escaped label selects nothing.
     expect(data.khis.find((k) => k.name === 'error-rate')?.classification).toBe('nodata');
     expect((await api(d.url).post('/v1/deployments/evil-1/abort')).status).toBe(200);
@@ -181,7 +205,10 @@ describe('daemon end to end', () => {
     const second = await daemon();
     const verdict = await verdictOf(second.url, 'restart-1');
     expect(verdict['status']).toBe('promote');
-    const { data } = await api(second.url).get<{ intervalsJudged: number; verdict: { decidedAtInterval: number } }>('/v1/deployments/restart-1');
+    const { data } = await api(second.url).get<{
+      intervalsJudged: number;
+      verdict: { decidedAtInterval: number };
+    }>('/v1/deployments/restart-1');
     expect(data.intervalsJudged).toBe(data.verdict.decidedAtInterval);
   }, 90_000);
 
@@ -190,7 +217,10 @@ describe('daemon end to end', () => {
     const recordedVerdicts = async () => {
       let sum = 0;
       for (const d of daemons) {
-        const text = await axios.get<string>(`${d.url}/metrics`).then((r) => r.data, () => '');
+        const text = await axios.get<string>(`${d.url}/metrics`).then(
+          (r) => r.data,
+          () => '',
+        );
         for (const m of text.matchAll(/^vigil_verdicts_total\{outcome="\w+"\} (\d+)$/gm)) sum += Number(m[1]);
       }
       return sum;
@@ -198,7 +228,11 @@ describe('daemon end to end', () => {
     const [one, two] = [await daemon(), await daemon()];
     const before = await recordedVerdicts();
     const ids = ['shared-1', 'shared-2', 'shared-3', 'shared-4'];
-    await Promise.all(ids.map((id, i) => api((i % 2 === 0 ? one : two).url).post('/v1/deployments', marker(id, i < 2 ? 'v2' : 'v3'))));
+    await Promise.all(
+      ids.map((id, i) =>
+        api((i % 2 === 0 ? one : two).url).post('/v1/deployments', marker(id, i < 2 ? 'v2' : 'v3')),
+      ),
+    );
     const verdicts = await Promise.all(ids.map((id) => verdictOf(one.url, id)));
     expect(verdicts.map((v) => v['status'])).toEqual(['promote', 'promote', 'rollback', 'rollback']);
     const after = await recordedVerdicts();

@@ -45,7 +45,12 @@ describe('loadScenarioFile', () => {
       scoring: { pass: 90, marginal: 50 },
       khis: [{ name: 'latency', kind: 'distribution', direction: 'increase' }],
     };
-    const path = await writeScenario(scenario([{ khis: {} }, { khis: { latency: { baseline: { values: [] }, canary: { values: [0.1, null] } } } }], rules));
+    const path = await writeScenario(
+      scenario(
+        [{ khis: {} }, { khis: { latency: { baseline: { values: [] }, canary: { values: [0.1, null] } } } }],
+        rules,
+      ),
+    );
     const loaded = await loadScenarioFile(path);
     expect(loaded.ruleSet.name).toBe('inline');
   });
@@ -54,17 +59,48 @@ describe('loadScenarioFile', () => {
     ['malformed JSON', '{"name": "x", ', '(json): malformed JSON'],
     ['an unknown top-level field', { ...scenario([{ khis: ok }]), colour: 'red' }, 'colour: unknown key'],
     ['no intervals', scenario([]), 'intervals: must have at least 1 item(s)'],
-    ['an unknown KHI', scenario([{ khis: { 'error-rat': ok['error-rate'] } }]), 'intervals[0].khis.error-rat: is not a KHI of rule set web-service'],
-    ['negative counts', scenario([{ khis: { 'error-rate': { baseline: { events: -1, total: 10 } } } }]), 'intervals[0].khis.error-rate.baseline.events: must be >= 0'],
-    ['events above total', scenario([{ khis: { 'error-rate': { canary: { events: 11, total: 10 } } } }]), 'intervals[0].khis.error-rate.canary.events: must not exceed total (11 > 10)'],
-    ['values for a ratio KHI', scenario([{ khis: { 'error-rate': { canary: { values: [1] } } } }]), 'intervals[0].khis.error-rate.canary.values: unknown key'],
-    ['counts for a distribution KHI', scenario([{ khis: { latency: { canary: { events: 1, total: 2 } } } }]), 'intervals[0].khis.latency.canary.events: unknown key'],
-    ['a string as a value', scenario([{ khis: { latency: { canary: { values: [0.1, 'NaN'] } } } }]), 'intervals[0].khis.latency.canary.values[1]: must be a number'],
-    ['an unknown group', scenario([{ khis: { latency: { canari: { values: [1] } } } }]), 'intervals[0].khis.latency.canari: unknown key'],
+    [
+      'an unknown KHI',
+      scenario([{ khis: { 'error-rat': ok['error-rate'] } }]),
+      'intervals[0].khis.error-rat: is not a KHI of rule set web-service',
+    ],
+    [
+      'negative counts',
+      scenario([{ khis: { 'error-rate': { baseline: { events: -1, total: 10 } } } }]),
+      'intervals[0].khis.error-rate.baseline.events: must be >= 0',
+    ],
+    [
+      'events above total',
+      scenario([{ khis: { 'error-rate': { canary: { events: 11, total: 10 } } } }]),
+      'intervals[0].khis.error-rate.canary.events: must not exceed total (11 > 10)',
+    ],
+    [
+      'values for a ratio KHI',
+      scenario([{ khis: { 'error-rate': { canary: { values: [1] } } } }]),
+      'intervals[0].khis.error-rate.canary.values: unknown key',
+    ],
+    [
+      'counts for a distribution KHI',
+      scenario([{ khis: { latency: { canary: { events: 1, total: 2 } } } }]),
+      'intervals[0].khis.latency.canary.events: unknown key',
+    ],
+    [
+      'a string as a value',
+      scenario([{ khis: { latency: { canary: { values: [0.1, 'NaN'] } } } }]),
+      'intervals[0].khis.latency.canary.values[1]: must be a number',
+    ],
+    [
+      'an unknown group',
+      scenario([{ khis: { latency: { canari: { values: [1] } } } }]),
+      'intervals[0].khis.latency.canari: unknown key',
+    ],
     ['an invalid inline rule set', scenario([{ khis: {} }], { name: 'x' }), 'rules.analysis: is required'],
     ['a missing rules file', scenario([{ khis: {} }], 'nope.yaml'), 'rules.(file): cannot be read'],
   ])('rejects %s with the path', async (_case, content, expected) => {
     const found = await issues(content);
-    expect(found.some((issue) => issue.startsWith(expected)), found.join('\n')).toBe(true);
+    expect(
+      found.some((issue) => issue.startsWith(expected)),
+      found.join('\n'),
+    ).toBe(true);
   });
 });

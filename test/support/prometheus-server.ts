@@ -1,1 +1,6 @@
-export { PROMETHEUS_BINARY, startPrometheus, type PrometheusServer, type PrometheusServerOptions } from '../../src/stack/prometheus-server.js';
+export {
+  PROMETHEUS_BINARY,
+  startPrometheus,
+  type PrometheusServer,
+  type PrometheusServerOptions,
+} from '../../src/stack/prometheus-server.js';

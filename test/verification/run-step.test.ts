@@ -89,7 +89,12 @@ describe('ingest', () => {
     const { ingest, scheduler, store } = setup(healthy);
     const { created, verification } = await ingest.acceptMarker(marker);
     expect(created).toBe(true);
-    expect(verification).toMatchObject({ id: 'deploy-1', status: 'pending', intervalsJudged: 0, plan: { maxIntervals: 6 } });
+    expect(verification).toMatchObject({
+      id: 'deploy-1',
+      status: 'pending',
+      intervalsJudged: 0,
+      plan: { maxIntervals: 6 },
+    });
     expect(scheduler.scheduled.get('deploy-1')).toEqual({ intervalSeconds: 10, firstDueMs: START + 12_000 });
     expect(await store.getJudgeState('deploy-1')).toMatchObject({ intervalsJudged: 0 });
   });
@@ -100,7 +105,9 @@ describe('ingest', () => {
     const again = await ingest.acceptMarker({ ...marker, canary: { labels: { version: 'v2' } } });
     expect(again.created).toBe(false);
     expect(again.verification.createdAt).toBe(first.verification.createdAt);
-    await expect(ingest.acceptMarker({ ...marker, version: 'v3' })).rejects.toMatchObject({ code: 'DEPLOYMENT_CONFLICT' });
+    await expect(ingest.acceptMarker({ ...marker, version: 'v3' })).rejects.toMatchObject({
+      code: 'DEPLOYMENT_CONFLICT',
+    });
   });
 
   it('refuses an unknown rule set', async () => {
@@ -133,11 +140,19 @@ describe('runDueSteps', () => {
     await step();
     expect(source.requests).toHaveLength(4);
     const canary = source.requests.find((r) => r.group === 'canary' && r.khi.name === 'errors');
-    expect(canary?.context).toEqual({ service: 'shop', environment: 'production', version: 'v2', labels: { version: 'v2' } });
+    expect(canary?.context).toEqual({
+      service: 'shop',
+      environment: 'production',
+      version: 'v2',
+      labels: { version: 'v2' },
+    });
     expect(canary?.window).toEqual({ endMs: START + 10_000, intervalSeconds: 10 });
     expect((await store.get('deploy-1'))?.intervalsJudged).toBe(1);
     const evidence = await store.listEvidence('deploy-1');
-    expect(evidence[0]).toMatchObject({ interval: 1, observations: { errors: { canary: { events: 10, total: 2000 } } } });
+    expect(evidence[0]).toMatchObject({
+      interval: 1,
+      observations: { errors: { canary: { events: 10, total: 2000 } } },
+    });
   });
 
   it('catches up every due interval and promotes a healthy release after minIntervals', async () => {
@@ -154,19 +169,25 @@ describe('runDueSteps', () => {
 
   it('rolls back a faulty release and records the verdict exactly once under concurrent steps', async () => {
     const { ingest, step, clock, store, verdicts } = setup((request) =>
-      request.khi.kind === 'ratio' && request.group === 'canary' ? { events: 80, total: 2000 } : healthy(request),
+      request.khi.kind === 'ratio' && request.group === 'canary'
+        ? { events: 80, total: 2000 }
+        : healthy(request),
     );
     await ingest.acceptMarker(marker);
     clock.advance(60);
     const outcomes = await Promise.all([step(), step(), step()]);
     expect(outcomes.every((o) => o === 'decided' || o === 'lost-race')).toBe(true);
     expect(verdicts).toEqual(['rollback']);
-    expect((await store.get('deploy-1'))?.verdict?.khis.find((k) => k.name === 'errors')?.classification).toBe('high');
+    expect(
+      (await store.get('deploy-1'))?.verdict?.khis.find((k) => k.name === 'errors')?.classification,
+    ).toBe('high');
   });
 
   it('never promotes while the backend fails, and ends inconclusive after maxFailedSteps', async () => {
     let failing = false;
-    const { ingest, step, clock, store } = setup((request) => (failing ? { error: 'connect ECONNREFUSED' } : healthy(request)));
+    const { ingest, step, clock, store } = setup((request) =>
+      failing ? { error: 'connect ECONNREFUSED' } : healthy(request),
+    );
     await ingest.acceptMarker(marker);
     clock.advance(12);
     await step();
@@ -198,6 +219,8 @@ describe('runDueSteps', () => {
     await step();
     const verification = await store.get('deploy-1');
     expect(verification?.status).toBe('analyzing');
-    expect(verification?.lastJudgement?.khis.find((k) => k.name === 'latency')).toMatchObject({ classification: 'error' });
+    expect(verification?.lastJudgement?.khis.find((k) => k.name === 'latency')).toMatchObject({
+      classification: 'error',
+    });
   });
 });

@@ -12,7 +12,10 @@ const khi = (result: ReturnType<typeof replayIntervals>, name: string) => {
 
 describe('replayIntervals: decisions', () => {
   it('promotes a healthy release once minIntervals have passed, not before', () => {
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval({}, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval({}, i)),
+    );
     expect(result.verdict).toBe('promote');
     expect(result.decidedAtInterval).toBe(3);
     expect(result.judgements.slice(0, 2).every((j) => j.decision.outcome === 'continue')).toBe(true);
@@ -21,7 +24,10 @@ describe('replayIntervals: decisions', () => {
 
   it('rolls back as soon as a critical KHI fails, even before minIntervals', () => {
     const bad = { errors: { baseline: { events: 10, total: 2000 }, canary: { events: 60, total: 2000 } } };
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(bad, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(bad, i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(result.decidedAtInterval).toBeLessThan(3);
     expect(khi(result, 'errors')).toMatchObject({ classification: 'high', failed: true, critical: true });
@@ -30,47 +36,73 @@ describe('replayIntervals: decisions', () => {
 
   it('fails a canary with errors where the baseline had none (counts, not ratios)', () => {
     const spike = { errors: { baseline: { events: 0, total: 2000 }, canary: { events: 8, total: 2000 } } };
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(spike, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(spike, i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(khi(result, 'errors').classification).toBe('high');
   });
 
   it('rolls back on a latency regression beyond the tolerance', () => {
-    const slow = (i: number) => ({ latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.13, 200, i + 1) } } });
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(slow(i), i)));
+    const slow = (i: number) => ({
+      latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.13, 200, i + 1) } },
+    });
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(slow(i), i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(khi(result, 'latency').classification).toBe('high');
   });
 
   it('does not fail a latency change inside the tolerance', () => {
-    const slightlySlower = (i: number) => ({ latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.102, 200, i + 1) } } });
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(slightlySlower(i), i)));
+    const slightlySlower = (i: number) => ({
+      latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.102, 200, i + 1) } },
+    });
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(slightlySlower(i), i)),
+    );
     expect(result.verdict).toBe('promote');
   });
 
   it('does not fail an improvement when only increases are bad', () => {
     const better = { errors: { baseline: { events: 60, total: 2000 }, canary: { events: 2, total: 2000 } } };
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(better, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(better, i)),
+    );
     expect(result.verdict).toBe('promote');
   });
 
   it('fails a decrease when the direction is either', () => {
     const ruleSet = testRuleSet({ khis: { errors: { direction: 'either' } } });
     const fewer = { errors: { baseline: { events: 60, total: 2000 }, canary: { events: 2, total: 2000 } } };
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval(fewer, i)));
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval(fewer, i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(khi(result, 'errors').classification).toBe('low');
   });
 
   it('rolls back when the score falls below marginal after minIntervals, on non-critical KHIs alone', () => {
     const ruleSet = testRuleSet({
-      khis: { errors: { critical: false, weight: 1 }, latency: { critical: false, weight: 1 }, cpu: { weight: 1 } },
+      khis: {
+        errors: { critical: false, weight: 1 },
+        latency: { critical: false, weight: 1 },
+        cpu: { weight: 1 },
+      },
     });
     const hot = (i: number) => ({
       errors: { baseline: { events: 10, total: 2000 }, canary: { events: 80, total: 2000 } },
       latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.2, 200, i) } },
     });
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval(hot(i), i)));
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval(hot(i), i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(result.decidedAtInterval).toBe(3);
     expect(result.reasons[0]).toMatch(/below marginal/);
@@ -90,14 +122,20 @@ describe('replayIntervals: decisions', () => {
 
   it('never promotes on too few samples: critical KHIs below minSamples are inconclusive', () => {
     const thin = { errors: { baseline: { events: 1, total: 50 }, canary: { events: 1, total: 50 } } };
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(thin, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(thin, i)),
+    );
     expect(result.verdict).toBe('inconclusive');
     expect(khi(result, 'errors').classification).toBe('inconclusive');
     expect(khi(result, 'errors').reason).toMatch(/fewer than minSamples \(1000\).*could detect about ×/);
   });
 
   it('is inconclusive when the data ends before a decision', () => {
-    const result = replayIntervals(testRuleSet(), intervals(2, (i) => interval({}, i)));
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(2, (i) => interval({}, i)),
+    );
     expect(result.verdict).toBe('inconclusive');
     expect(result.decidedAtInterval).toBe(2);
     expect(result.reasons[0]).toMatch(/data ended after 2 interval/);
@@ -112,8 +150,13 @@ describe('replayIntervals: decisions', () => {
   });
 
   it('holds promotion while a KHI trends worse without being conclusive yet', () => {
-    const drifting = { errors: { baseline: { events: 10, total: 2000 }, canary: { events: 19, total: 2000 } } };
-    const result = replayIntervals(testRuleSet(), intervals(3, (i) => interval(drifting, i)));
+    const drifting = {
+      errors: { baseline: { events: 10, total: 2000 }, canary: { events: 19, total: 2000 } },
+    };
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(3, (i) => interval(drifting, i)),
+    );
     expect(result.judgements[2]?.decision.outcome).not.toBe('promote');
     expect(khi(result, 'errors').reason).toMatch(/trending worse/);
   });
@@ -121,8 +164,13 @@ describe('replayIntervals: decisions', () => {
 
 describe('replayIntervals: per-KHI outcomes', () => {
   it('marks a KHI with bad data as error while the others are still judged', () => {
-    const broken = { errors: { baseline: { events: 10, total: 2000 }, canary: { events: 3000, total: 2000 } } };
-    const result = replayIntervals(testRuleSet(), intervals(10, (i) => interval(broken, i)));
+    const broken = {
+      errors: { baseline: { events: 10, total: 2000 }, canary: { events: 3000, total: 2000 } },
+    };
+    const result = replayIntervals(
+      testRuleSet(),
+      intervals(10, (i) => interval(broken, i)),
+    );
     expect(khi(result, 'errors')).toMatchObject({ classification: 'error', failed: false });
     expect(khi(result, 'errors').reason).toMatch(/events \(3000\) exceed total \(2000\)/);
     expect(khi(result, 'latency').classification).toBe('pass');
@@ -132,8 +180,14 @@ describe('replayIntervals: per-KHI outcomes', () => {
   it('turns a KHI whose evaluation throws into error, keeping the rest', () => {
     const base = testRuleSet();
     const cpu = base.khis.find((k) => k.name === 'cpu');
-    const broken: RuleSet = { ...base, khis: base.khis.map((k) => (k === cpu ? { ...k, test: 'kayenta' as const } : k)) };
-    const result = replayIntervals(broken, intervals(10, (i) => interval({}, i)));
+    const broken: RuleSet = {
+      ...base,
+      khis: base.khis.map((k) => (k === cpu ? { ...k, test: 'kayenta' as const } : k)),
+    };
+    const result = replayIntervals(
+      broken,
+      intervals(10, (i) => interval({}, i)),
+    );
     expect(khi(result, 'cpu')).toMatchObject({ classification: 'error' });
     expect(khi(result, 'cpu').reason).toMatch(/could not be judged/);
     expect(khi(result, 'errors').classification).toBe('pass');
@@ -142,15 +196,25 @@ describe('replayIntervals: per-KHI outcomes', () => {
 
   it('fails a KHI whose canary breaks its SLO even when the baseline is as bad', () => {
     const ruleSet = testRuleSet({ khis: { errors: { slo: { max: 0.01 } } } });
-    const bothBad = { errors: { baseline: { events: 60, total: 2000 }, canary: { events: 62, total: 2000 } } };
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval(bothBad, i)));
+    const bothBad = {
+      errors: { baseline: { events: 60, total: 2000 }, canary: { events: 62, total: 2000 } },
+    };
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval(bothBad, i)),
+    );
     expect(result.verdict).toBe('rollback');
     expect(khi(result, 'errors').reason).toMatch(/above its SLO max 0.01/);
   });
 
   it('reports the fixed-horizon statistics of the chosen test', () => {
-    const ruleSet = testRuleSet({ khis: { errors: { test: 'fisher' }, latency: { test: 'welch' }, cpu: { test: 'ks' } } });
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval({}, i)));
+    const ruleSet = testRuleSet({
+      khis: { errors: { test: 'fisher' }, latency: { test: 'welch' }, cpu: { test: 'ks' } },
+    });
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval({}, i)),
+    );
     expect(khi(result, 'errors')).toMatchObject({ test: 'fisher', method: 'exact' });
     expect(khi(result, 'latency')).toMatchObject({ test: 'welch' });
     expect(khi(result, 'cpu')).toMatchObject({ test: 'ks' });
@@ -163,10 +227,19 @@ describe('replayIntervals: per-KHI outcomes', () => {
 
   it('uses Kayenta labels and scoring when every KHI uses the Kayenta test', () => {
     const ruleSet = testRuleSet({
-      khis: { errors: { test: 'kayenta', tolerance: undefined }, latency: { test: 'kayenta', tolerance: undefined }, cpu: { test: 'kayenta' } },
+      khis: {
+        errors: { test: 'kayenta', tolerance: undefined },
+        latency: { test: 'kayenta', tolerance: undefined },
+        cpu: { test: 'kayenta' },
+      },
     });
-    const slow = (i: number) => ({ latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.2, 200, i) } } });
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval(slow(i), i)));
+    const slow = (i: number) => ({
+      latency: { baseline: { values: spread(0.1, 200, i) }, canary: { values: spread(0.2, 200, i) } },
+    });
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval(slow(i), i)),
+    );
     expect(khi(result, 'latency').kayenta?.label).toBe('High');
     expect(result.verdict).toBe('rollback');
   });
@@ -174,7 +247,10 @@ describe('replayIntervals: per-KHI outcomes', () => {
   it('adjusts with Benjamini-Hochberg when asked', () => {
     const ruleSet = testRuleSet({ analysis: { multipleComparisons: 'benjamini-hochberg' } });
     const bad = { errors: { baseline: { events: 10, total: 2000 }, canary: { events: 60, total: 2000 } } };
-    const result = replayIntervals(ruleSet, intervals(10, (i) => interval(bad, i)));
+    const result = replayIntervals(
+      ruleSet,
+      intervals(10, (i) => interval(bad, i)),
+    );
     expect(result.verdict).toBe('rollback');
   });
 });
