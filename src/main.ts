@@ -51,7 +51,12 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const ruleSets = await loadRuleSetDirectory(settings.rulesDir);
   logger.info({ ruleSets: [...ruleSets.keys()], rulesDir: settings.rulesDir }, 'rule sets loaded');
 
-  const redisOptions = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  // Auto-pipelining lets concurrent reads share one write syscall (API reads and step workers).
+  const redisOptions = {
+    maxRetriesPerRequest: null,
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  } as const;
   const redis = new Redis(settings.redisUrl, redisOptions);
   const subscriber = new Redis(settings.redisUrl, redisOptions);
   const store = createRedisVerificationStore({ redis, subscriber, keyPrefix: settings.keyPrefix });

@@ -9,7 +9,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { judgeInterval, type Judgement } from '../analysis/judge/judge-interval.js';
 import type { KhiResult } from '../analysis/judge/khi-result.js';
-import { isCountObservation, type KhiObservations, type Observation } from '../analysis/observations.js';
+import { isCountObservation, type Observation } from '../analysis/observations.js';
 import { scoreKhis } from '../analysis/judge/score.js';
 import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { MetricSource } from '../sources/metric-source.js';
@@ -182,7 +182,7 @@ function summariseObservations(gathered: GatheredInterval): Record<string, unkno
     Object.entries(gathered.observations.khis).map(([name, groups]) => [
       name,
       Object.fromEntries(
-        Object.entries(groups as KhiObservations).map(([group, observation]: [string, Observation]) => [
+        Object.entries(groups).map(([group, observation]: [string, Observation]) => [
           group,
           isCountObservation(observation) ? observation : { count: observation.values.length },
         ]),

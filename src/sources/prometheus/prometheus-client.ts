@@ -3,6 +3,8 @@
  * one trace span and one QueryRecord per call, and validated answers. Never throws for backend
  * trouble: every outcome is a value.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { QueryRecord } from '../metric-source.js';
@@ -63,7 +65,16 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const initialBackoffMs = options.initialBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 4000;
   const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
-  const http = options.http ?? axios.create();
+  // Keep-alive sockets, and uncompressed answers: gunzip was 18% of the daemon's CPU under load
+  // (bench/daemon/capacity.ts) and Prometheus spends CPU compressing too.
+  const http =
+    options.http ??
+    axios.create({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      decompress: false,
+      headers: { 'accept-encoding': 'identity' },
+    });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? (() => performance.now());
   const random = options.random ?? Math.random;
