@@ -80,8 +80,9 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     logger,
     queryDelaySeconds: settings.prometheus.queryDelaySeconds,
   });
+  const workerConnection = new Redis(settings.redisUrl, redisOptions);
   const worker = startStepWorker({
-    connection: new Redis(settings.redisUrl, redisOptions),
+    connection: workerConnection,
     prefix: bullPrefix,
     concurrency: settings.analysis.stepConcurrency,
     logger,
@@ -134,6 +135,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         await app.close();
         await worker.close();
         await queue.close();
+        workerConnection.disconnect();
         subscriber.disconnect();
         await redis.quit().catch(() => undefined);
         await stopTracing();
