@@ -73,8 +73,15 @@ function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationI
       message: `must match the KHI's direction (${khi.direction}) when given`,
     });
   }
-  if (khi.detect !== undefined && khi.tolerance?.relative !== undefined && khi.detect.relative <= khi.tolerance.relative) {
-    issues.push({ path: at('detect.relative'), message: `must be above tolerance.relative (${khi.tolerance.relative})` });
+  if (
+    khi.detect !== undefined &&
+    khi.tolerance?.relative !== undefined &&
+    khi.detect.relative <= khi.tolerance.relative
+  ) {
+    issues.push({
+      path: at('detect.relative'),
+      message: `must be above tolerance.relative (${khi.tolerance.relative})`,
+    });
   }
   if (khi.nanReplacement !== undefined && khi.nanStrategy !== 'replace') {
     issues.push({ path: at('nanReplacement'), message: 'only applies with nanStrategy: replace' });

@@ -110,7 +110,8 @@ export const KhiSchema = Type.Object(
         {
           relative: Type.Number({
             exclusiveMinimum: 0,
-            description: 'Smallest relative regression that must be caught; no promotion until the data rule it out.',
+            description:
+              'Smallest relative regression that must be caught; no promotion until the data rule it out.',
           }),
         },
         { additionalProperties: false },

@@ -181,7 +181,8 @@ function rateRegressionRuledOut(
   const { absolute } = rule.tolerance;
   const upOk = ratio.upper < 1 + detect || (absolute > 0 && rate.upper - baselineRate <= absolute);
   const downOk = ratio.lower > 1 - detect || (absolute > 0 && baselineRate - rate.lower <= absolute);
-  const ruledOut = rule.direction === 'increase' ? upOk : rule.direction === 'decrease' ? downOk : upOk && downOk;
+  const ruledOut =
+    rule.direction === 'increase' ? upOk : rule.direction === 'decrease' ? downOk : upOk && downOk;
   const bound = rule.direction === 'decrease' ? ratio.lower : ratio.upper;
   return { ruledOut, upperRelative: Number.isFinite(bound) ? bound - 1 : null };
 }

@@ -191,11 +191,18 @@ function meanRegressionRuledOut(
   const lower = (estimate - z * standardError) / scale;
   const { relative: detect } = rule.detect;
   const ruledOut =
-    rule.direction === 'increase' ? upper < detect : rule.direction === 'decrease' ? lower > -detect : upper < detect && lower > -detect;
+    rule.direction === 'increase'
+      ? upper < detect
+      : rule.direction === 'decrease'
+        ? lower > -detect
+        : upper < detect && lower > -detect;
   return { ruledOut, upperRelative: rule.direction === 'decrease' ? lower : upper };
 }
 
-function meanDifference(canary: readonly number[], baseline: readonly number[]): { estimate: number; standardError: number } {
+function meanDifference(
+  canary: readonly number[],
+  baseline: readonly number[],
+): { estimate: number; standardError: number } {
   const variance = (values: readonly number[]) => {
     const m = mean(values);
     let squares = 0;

@@ -12,11 +12,16 @@ import { prepareValues } from './prepare-values.js';
 const CONFIDENCE = 0.95;
 
 /** KHI results with Hodges-Lehmann shifts for Mann-Whitney KHIs that have data. */
-export function withShiftEstimates(ruleSet: RuleSet, state: JudgeState, results: readonly KhiResult[]): KhiResult[] {
+export function withShiftEstimates(
+  ruleSet: RuleSet,
+  state: JudgeState,
+  results: readonly KhiResult[],
+): KhiResult[] {
   return results.map((result) => {
     const rule = ruleSet.khis.find((khi) => khi.name === result.name);
     const khiState = state.khis[result.name];
-    if (rule?.test !== 'mann-whitney' || khiState === undefined || result.classification === 'error') return result;
+    if (rule?.test !== 'mann-whitney' || khiState === undefined || result.classification === 'error')
+      return result;
     const canary = prepareValues(rule, khiState.canary.values).values;
     const baseline = prepareValues(rule, khiState.baseline.values).values;
     if (canary.length === 0 || baseline.length === 0) return result;
@@ -24,7 +29,14 @@ export function withShiftEstimates(ruleSet: RuleSet, state: JudgeState, results:
       const shift = hodgesLehmannShift(canary, baseline, { confidenceLevel: CONFIDENCE });
       return {
         ...result,
-        effect: { ...result.effect, difference: shift.estimate, lower: shift.lower, upper: shift.upper, confidence: shift.confidenceLevel, differenceMethod: 'hodges-lehmann' },
+        effect: {
+          ...result.effect,
+          difference: shift.estimate,
+          lower: shift.lower,
+          upper: shift.upper,
+          confidence: shift.confidenceLevel,
+          differenceMethod: 'hodges-lehmann',
+        },
       };
     } catch {
       // All values tied: no shift to estimate; the mean difference stays.
