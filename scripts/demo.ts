@@ -30,12 +30,12 @@ async function main(): Promise<number> {
     const redis: RedisServer = await startRedis();
     cleanups.push(() => redis.stop());
     const shops: RunningShop[] = await Promise.all([
-      startShop({ version: 'v1', track: 'baseline', errorRate: 0.005, port: 0, host: '127.0.0.1' }),
-      startShop({ version: 'v2', track: 'canary', errorRate: 0.005, port: 0, host: '127.0.0.1' }),
+      startShop({ version: 'v1', track: 'baseline', errorRate: 0.02, port: 0, host: '127.0.0.1' }),
+      startShop({ version: 'v2', track: 'canary', errorRate: 0.02, port: 0, host: '127.0.0.1' }),
       startShop({
         version: 'v3',
         track: 'canary',
-        errorRate: 0.04,
+        errorRate: 0.1,
         latencyFactor: 1.6,
         port: 0,
         host: '127.0.0.1',

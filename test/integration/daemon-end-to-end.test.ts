@@ -34,6 +34,8 @@ khis:
     direction: increase
     critical: true
     tolerance: { relative: 0.2, absolute: 0.0005 }
+    # A few hundred requests per 3 s interval: the test can rule out a tripling, not a doubling.
+    detect: { relative: 2 }
     minSamples: 100
     query:
       events: sum(increase(http_requests_total{ {{selector}}, code=~"5.." }[{{interval}}]))
@@ -43,6 +45,7 @@ khis:
     direction: increase
     critical: true
     tolerance: { relative: 0.1 }
+    detect: { relative: 0.5 }
     minSamples: 100
     query:
       histogram: sum by (le) (increase(http_request_duration_seconds_bucket{ {{selector}} }[{{interval}}]))
@@ -127,8 +130,8 @@ async function waitForIntervals(base: string, id: string, intervals: number): Pr
 beforeAll(async () => {
   redis = await startRedis();
   shops = await Promise.all([
-    startDemoShop({ version: 'v1', track: 'baseline', errorRate: 0.01 }),
-    startDemoShop({ version: 'v2', track: 'canary', errorRate: 0.01 }),
+    startDemoShop({ version: 'v1', track: 'baseline', errorRate: 0.03 }),
+    startDemoShop({ version: 'v2', track: 'canary', errorRate: 0.03 }),
     startDemoShop({ version: 'v3', track: 'canary', errorRate: 0.15, latencyFactor: 2 }),
   ]);
   prometheus = await startPrometheus({ scrapeTargets: shops.map((s) => s.target), scrapeIntervalSeconds: 1 });
