@@ -36,7 +36,7 @@ export function validateAgainstSchema<S extends TSchema>(
     compiled.set(schema, validate);
   }
   if (validate(value)) return { ok: true, value: value as Static<S> };
-  return { ok: false, issues: dedupeIssues((validate.errors ?? []).map(toIssue)) };
+  return { ok: false, issues: issuesFromAjvErrors(validate.errors ?? []) };
 }
 
 /** Formats a path of keys and indices as `khis[2].direction`. */
@@ -47,6 +47,11 @@ export function formatPath(segments: readonly (string | number)[]): string {
     else path += path === '' ? segment : `.${segment}`;
   }
   return path === '' ? '(root)' : path;
+}
+
+/** Ajv errors as deduplicated `{ path, message }` issues (shared with the API's validator). */
+export function issuesFromAjvErrors(errors: readonly ErrorObject[]): ValidationIssue[] {
+  return dedupeIssues(errors.map(toIssue));
 }
 
 function toIssue(error: ErrorObject): ValidationIssue {
@@ -63,6 +68,13 @@ function toIssue(error: ErrorObject): ValidationIssue {
       };
     case 'required':
       return { path: formatPath([...segments, String(params['missingProperty'])]), message: 'is required' };
+    case 'propertyNames':
+      return {
+        path: formatPath([...segments, String(params['propertyName'])]),
+        message: 'is not an allowed key',
+      };
+    case 'maxProperties':
+      return { path: formatPath(segments), message: `must have at most ${String(params['limit'])} key(s)` };
     case 'enum':
       return {
         path: formatPath(segments),
