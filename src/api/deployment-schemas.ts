@@ -6,17 +6,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../config/schema-validation.js';
 import { DEPLOYMENT_ID_PATTERN, DeploymentMarkerSchema } from '../ingest/deployment-marker-schema.js';
-import type { VerificationStatus } from '../verification/verification.js';
+import { VERIFICATION_STATUSES } from '../verification/verification.js';
 import { API_ERRORS, type ApiErrorCode } from './api-errors.js';
-
-export const VERIFICATION_STATUSES = [
-  'pending',
-  'analyzing',
-  'promote',
-  'rollback',
-  'inconclusive',
-  'aborted',
-] as const satisfies readonly VerificationStatus[];
 
 const CLASSIFICATIONS = ['pass', 'high', 'low', 'nodata', 'inconclusive', 'error'] as const;
 const DECISION_OUTCOMES = ['continue', 'promote', 'rollback', 'inconclusive'] as const;

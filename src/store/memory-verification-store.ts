@@ -5,6 +5,7 @@
  */
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import {
+  VERIFICATION_STATUSES,
   isDecided,
   type Verdict,
   type Verification,
@@ -14,7 +15,6 @@ import { DecisionWaiters } from './decision-waiters.js';
 import { StoreError } from './store-error.js';
 import {
   DEFAULT_EVIDENCE_LIMIT,
-  VERIFICATION_STATUSES,
   checkEvidenceLimit,
   decodeEvidence,
   decodeJudgeState,

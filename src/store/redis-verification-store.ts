@@ -19,7 +19,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
-import type { Verdict, Verification, VerificationStatus } from '../verification/verification.js';
+import {
+  VERIFICATION_STATUSES,
+  type Verdict,
+  type Verification,
+  type VerificationStatus,
+} from '../verification/verification.js';
 import { DecisionWaiters } from './decision-waiters.js';
 import { createDecisionListener } from './redis-decision-listener.js';
 import {
@@ -31,7 +36,6 @@ import {
 import { StoreError } from './store-error.js';
 import {
   DEFAULT_EVIDENCE_LIMIT,
-  VERIFICATION_STATUSES,
   checkEvidenceLimit,
   decodeEvidence,
   decodeJudgeState,

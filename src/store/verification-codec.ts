@@ -9,6 +9,7 @@ import type { Judgement } from '../analysis/judge/judge-interval.js';
 import { DeploymentMarkerSchema } from '../ingest/deployment-marker-schema.js';
 import { validateAgainstSchema } from '../config/schema-validation.js';
 import {
+  VERIFICATION_STATUSES,
   isDecided,
   type Verdict,
   type Verification,
@@ -20,15 +21,6 @@ import { orderKey } from './verification-order.js';
 
 /** Bumped when the stored layout changes incompatibly. */
 export const RECORD_FORMAT = '1';
-
-export const VERIFICATION_STATUSES: readonly VerificationStatus[] = [
-  'pending',
-  'analyzing',
-  'promote',
-  'rollback',
-  'inconclusive',
-  'aborted',
-];
 
 /**
  * Evidence entries kept per verification (the newest; older ones are dropped). One entry per

@@ -2,7 +2,7 @@
  * `list` filters, checked once and applied the same way by both stores.
  */
 import type { Verification } from '../verification/verification.js';
-import { VERIFICATION_STATUSES } from './verification-codec.js';
+import { VERIFICATION_STATUSES } from '../verification/verification.js';
 import { decodeCursor, timeMs, timePrefix } from './verification-order.js';
 import type { VerificationFilter } from './verification-store.js';
 import { StoreError } from './store-error.js';

@@ -6,8 +6,16 @@ import type { JudgeState } from '../analysis/judge/judge-state.js';
 import type { KhiResult } from '../analysis/judge/khi-result.js';
 import type { DeploymentMarker } from '../ingest/deployment-marker-schema.js';
 
-export type VerificationStatus =
-  'pending' | 'analyzing' | 'promote' | 'rollback' | 'inconclusive' | 'aborted';
+/** Every state a verification can be in, in lifecycle order. */
+export const VERIFICATION_STATUSES = [
+  'pending',
+  'analyzing',
+  'promote',
+  'rollback',
+  'inconclusive',
+  'aborted',
+] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 export type VerdictOutcome = 'promote' | 'rollback' | 'inconclusive' | 'aborted';
 
 /** True when the status is final. */
