@@ -44,8 +44,10 @@ khis:
     kind: distribution
     direction: increase
     critical: true
-    tolerance: { relative: 0.1 }
-    detect: { relative: 0.5 }
+    # The shops share one event loop with the test, so under CI load their latencies jitter:
+    # judge latency coarsely here (wiring, not sensitivity, is under test).
+    tolerance: { relative: 0.5 }
+    detect: { relative: 1 }
     minSamples: 100
     query:
       histogram: sum by (le) (increase(http_request_duration_seconds_bucket{ {{selector}} }[{{interval}}]))
@@ -237,7 +239,10 @@ describe('daemon end to end', () => {
       ),
     );
     const verdicts = await Promise.all(ids.map((id) => verdictOf(one.url, id)));
-    expect(verdicts.map((v) => v['status'])).toEqual(['promote', 'promote', 'rollback', 'rollback']);
+    expect(
+      verdicts.map((v) => v['status']),
+      JSON.stringify(verdicts.map((v) => v['reasons'])),
+    ).toEqual(['promote', 'promote', 'rollback', 'rollback']);
     const after = await recordedVerdicts();
     expect(after - before).toBe(4);
   }, 90_000);
