@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: the detection and speed benchmarks. Figures print as they come; the results
- * section of docs/benchmarks.md is rewritten at the end (between its markers).
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed, --scenarios a,b (ids
- * containing these), --variants (also judge with the rule-set variants), --no-docs.
+ * `npm run bench`: every benchmark. Detection, ablation and speed (issue 2) rewrite the results
+ * section of docs/benchmarks.md at the end (between its markers); the daemon benchmarks (verdict
+ * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon,
+ * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
 import { runDetection } from './detection/run-detection.js';
@@ -10,6 +11,8 @@ import { runRateMsprtAblation } from './detection/rate-msprt-ablation.js';
 import { RULE_SET_VARIANTS } from './detection/rule-sets.js';
 import { renderResults, writeResultsSection } from './report.js';
 import { runSpeed } from './speed/run-speed.js';
+import { renderCapacity, runCapacity } from './daemon/capacity.js';
+import { renderVerdictEndpoint, runVerdictEndpoint } from './daemon/verdict-endpoint.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,10 +42,15 @@ const ablation =
     ? { analyses: ablationAnalyses, rows: runRateMsprtAblation(ablationAnalyses) }
     : undefined;
 const speed = values.only === undefined || values.only === 'speed' ? runSpeed({ quick }) : undefined;
+if (values.only === undefined || values.only === 'daemon') {
+  console.log(`\n${renderVerdictEndpoint(await runVerdictEndpoint({ quick }))}`);
+  console.log(`\n${renderCapacity(await runCapacity({ quick }))}`);
+}
+const onlyDaemon = values.only === 'daemon';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
-console.log(`\n${markdown}`);
-if (!values['no-docs']) {
+if (!onlyDaemon) console.log(`\n${markdown}`);
+if (!values['no-docs'] && !onlyDaemon) {
   writeResultsSection('docs/benchmarks.md', markdown);
   console.error('updated docs/benchmarks.md');
 }
