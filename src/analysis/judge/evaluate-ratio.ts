@@ -43,7 +43,7 @@ export function evaluateRatio(
     context.interval,
     testable ? { canary, baseline } : undefined,
   );
-  const effect = rateEffect(canary, baseline);
+  const { effect, pValue: conditionalPValue } = rateEffect(canary, baseline);
   const canaryRate = canary.total > 0 ? canary.events / canary.total : undefined;
   const hypotheses = [
     directionHypothesis(rule, sequential, context, effect),
@@ -66,7 +66,7 @@ export function evaluateRatio(
     ...base,
     status: 'tested',
     enoughSamples: Math.min(canary.total, baseline.total) >= rule.minSamples,
-    ...fixedHorizonTest(rule, canary, baseline),
+    ...fixedHorizonTest(rule, canary, baseline, conditionalPValue),
     cautionPValue: beyondTolerance(rule, effect) ? cautionPValue(rule, canary, baseline) : 1,
     regressionRuledOut: rateRegressionRuledOut(rule, canary, baseline, context.ruleOutAlpha),
     summary: `canary ${describeCounts(canary)} vs baseline ${describeCounts(baseline)}`,
@@ -198,16 +198,18 @@ function intervalCounts(observations: KhiObservations | undefined): IntervalCoun
   };
 }
 
-function fixedHorizonTest(rule: KhiRule, canary: CountObservation, baseline: CountObservation) {
+/** The fixed-horizon test; the exact conditional p-value was already computed with the effect. */
+function fixedHorizonTest(
+  rule: KhiRule,
+  canary: CountObservation,
+  baseline: CountObservation,
+  conditionalPValue: number,
+) {
   if (rule.test === 'fisher') {
     const result = fisherExact(table(canary, baseline));
     return { method: 'exact', statistic: result.statistic, pValue: result.pValue };
   }
-  const result = compareRates(
-    { events: canary.events, exposure: canary.total },
-    { events: baseline.events, exposure: baseline.total },
-  );
-  return { method: 'exact-conditional', statistic: canary.events, pValue: result.pValue };
+  return { method: 'exact-conditional', statistic: canary.events, pValue: conditionalPValue };
 }
 
 function table(canary: CountObservation, baseline: CountObservation) {
@@ -217,9 +219,13 @@ function table(canary: CountObservation, baseline: CountObservation) {
   ] as const;
 }
 
-function rateEffect(canary: CountObservation, baseline: CountObservation): Effect {
+/** Rates, rate ratio and its interval, and the two-sided exact conditional p-value (ratio 1). */
+function rateEffect(
+  canary: CountObservation,
+  baseline: CountObservation,
+): { effect: Effect; pValue: number } {
   const samples = { canarySamples: canary.total, baselineSamples: baseline.total };
-  if (canary.total === 0 || baseline.total === 0) return samples;
+  if (canary.total === 0 || baseline.total === 0) return { effect: samples, pValue: 1 };
   const canaryRate = canary.events / canary.total;
   const baselineRate = baseline.events / baseline.total;
   const comparison = compareRates(
@@ -227,7 +233,7 @@ function rateEffect(canary: CountObservation, baseline: CountObservation): Effec
     { events: baseline.events, exposure: baseline.total },
     { confidenceLevel: EFFECT_CONFIDENCE },
   );
-  return {
+  const effect: Effect = {
     ...samples,
     canary: canaryRate,
     baseline: baselineRate,
@@ -237,6 +243,7 @@ function rateEffect(canary: CountObservation, baseline: CountObservation): Effec
     ...(Number.isFinite(comparison.upper) && { upper: comparison.upper }),
     confidence: EFFECT_CONFIDENCE,
   };
+  return { effect, pValue: comparison.pValue };
 }
 
 function describeCounts(counts: CountObservation): string {
