@@ -23,27 +23,48 @@ type Document = Record<string, unknown> & {
 export const RULE_SET_VARIANTS: Readonly<
   Record<string, { readonly description: string; readonly edit: (document: Document) => void }>
 > = {
-  'no-caution': {
-    description: 'cautionAlpha 1e-9 (the caution hold in classify-khi.ts effectively off)',
-    edit: (document) => {
-      document.analysis.cautionAlpha = 1e-9;
-    },
-  },
-  'caution-0.5': {
+  'previous-design': {
     description:
-      'cautionAlpha 0.5: hold promotion whenever a KHI is observed beyond its tolerance, not only when that is significant at 0.05',
+      "the design before this change: error-rate by the rate mSPRT, O'Brien-Fleming spending, equal alpha weights",
     edit: (document) => {
-      document.analysis.cautionAlpha = 0.5;
+      document.analysis.spending = { function: 'obrien-fleming' };
+      for (const khi of document.khis) delete khi.alphaWeight;
+      const errors = document.khis.find((khi) => khi.name === 'error-rate');
+      if (errors) errors.test = 'msprt';
     },
   },
-  'min-intervals-6': {
-    description: 'minIntervals 6 instead of 3 (promotion no earlier than 6 intervals)',
+  'equal-alpha-weights': {
+    description: 'every KHI alphaWeight 1 (alpha split evenly over the three hypotheses)',
     edit: (document) => {
-      document.analysis.minIntervals = 6;
+      for (const khi of document.khis) delete khi.alphaWeight;
+    },
+  },
+  'obrien-fleming': {
+    description: "O'Brien-Fleming-type spending instead of the shipped one",
+    edit: (document) => {
+      document.analysis.spending = { function: 'obrien-fleming' };
+    },
+  },
+  pocock: {
+    description: 'Pocock-type spending instead of the shipped one',
+    edit: (document) => {
+      document.analysis.spending = { function: 'pocock' };
+    },
+  },
+  'kim-demets-1': {
+    description: 'Kim-DeMets spending with rho 1 (alpha spent evenly over the looks)',
+    edit: (document) => {
+      document.analysis.spending = { function: 'kim-demets', rho: 1 };
+    },
+  },
+  'kim-demets-2': {
+    description: 'Kim-DeMets spending with rho 2',
+    edit: (document) => {
+      document.analysis.spending = { function: 'kim-demets', rho: 2 };
     },
   },
   'fisher-errors': {
-    description: "error-rate test: fisher (group-sequential O'Brien-Fleming) instead of the rate mSPRT",
+    description: 'error-rate test: fisher instead of the exact conditional Poisson-rate test',
     edit: (document) => {
       const errors = document.khis.find((khi) => khi.name === 'error-rate');
       if (errors) errors.test = 'fisher';

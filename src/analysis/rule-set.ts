@@ -2,10 +2,20 @@
  * The compiled rule set the analysis core runs: every default filled in, every cross-field rule
  * checked, frozen. Produced from a rule file by `config/compile-rule-set.ts`.
  */
+import type { SpendingFunction } from './sequential/alpha-spending.js';
 
 export const KHI_KINDS = ['ratio', 'distribution', 'gauge'] as const;
 export const DIRECTIONS = ['increase', 'decrease', 'either'] as const;
-export const TEST_NAMES = ['auto', 'poisson', 'fisher', 'mann-whitney', 'welch', 'ks', 'kayenta'] as const;
+export const TEST_NAMES = [
+  'auto',
+  'poisson',
+  'msprt',
+  'fisher',
+  'mann-whitney',
+  'welch',
+  'ks',
+  'kayenta',
+] as const;
 export const NAN_STRATEGIES = ['remove', 'replace'] as const;
 export const MULTIPLE_COMPARISONS = ['holm', 'benjamini-hochberg'] as const;
 
@@ -20,7 +30,7 @@ export type MultipleComparisons = (typeof MULTIPLE_COMPARISONS)[number];
 
 /** Tests that apply to each kind of KHI; the first is what `auto` picks. */
 export const TESTS_BY_KIND: Readonly<Record<KhiKind, readonly ResolvedTestName[]>> = {
-  ratio: ['poisson', 'fisher', 'kayenta'],
+  ratio: ['poisson', 'msprt', 'fisher', 'kayenta'],
   distribution: ['mann-whitney', 'welch', 'ks', 'kayenta'],
   gauge: ['mann-whitney', 'welch', 'ks', 'kayenta'],
 };
@@ -90,6 +100,11 @@ export interface KhiRule {
   readonly direction: Direction;
   readonly critical: boolean;
   readonly weight: number;
+  /**
+   * Relative share of the rule set's alpha for this KHI's hypotheses (weighted Holm / BH): a KHI
+   * with alphaWeight 8 among two with 1 is tested at 0.8 alpha while the others are not significant.
+   */
+  readonly alphaWeight: number;
   readonly group: string;
   /** The test as written (`auto` included). */
   readonly requestedTest: TestName;
@@ -117,6 +132,8 @@ export interface AnalysisPlan {
   /** False-rollback budget for a healthy release over the whole analysis. */
   readonly alpha: number;
   readonly multipleComparisons: MultipleComparisons;
+  /** How the group-sequential tests spend alpha over the maxIntervals looks. */
+  readonly spending: SpendingPlan;
   /** Power at which the reasons state the smallest detectable change. */
   readonly power: number;
   /**
@@ -124,6 +141,15 @@ export interface AnalysisPlan {
    * is held at `inconclusive`: it blocks promotion but never causes a rollback by itself.
    */
   readonly cautionAlpha: number;
+}
+
+/**
+ * Alpha spending of the group-sequential design (see sequential/alpha-spending.ts): `rho` is the
+ * exponent of the Kim-DeMets family α·t^ρ and is only present for it.
+ */
+export interface SpendingPlan {
+  readonly function: SpendingFunction;
+  readonly rho?: number;
 }
 
 export interface RuleSet {

@@ -10,7 +10,9 @@ import {
   type KayentaOptions,
   type KhiRule,
   type RuleSet,
+  type SpendingPlan,
 } from '../analysis/rule-set.js';
+import { DEFAULT_SPENDING_RHO } from '../analysis/sequential/alpha-spending.js';
 import { parseDurationSeconds } from './duration.js';
 import { RuleSetError } from './rule-set-error.js';
 import { RuleSetSchema, type KhiDocument, type RuleSetDocument } from './rule-set-schema.js';
@@ -18,6 +20,8 @@ import { validateAgainstSchema, type ValidationIssue } from './schema-validation
 
 const DEFAULT_OUTLIER_FACTOR = 3;
 const DEFAULT_SLO_QUANTILE = 0.99;
+/** Chosen with bench/detection: see docs/benchmarks.md. */
+const DEFAULT_SPENDING: SpendingPlan = { function: 'kim-demets', rho: DEFAULT_SPENDING_RHO };
 
 /** Compiles a parsed rule-set document; throws RuleSetError listing every issue. */
 export function compileRuleSet(document: unknown, source: string): RuleSet {
@@ -39,6 +43,9 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
   }
   if ((parseDurationSeconds(analysis.interval) ?? 0) <= 0) {
     issues.push({ path: 'analysis.interval', message: 'must be a positive duration such as 60s' });
+  }
+  if (analysis.spending?.rho !== undefined && analysis.spending.function !== 'kim-demets') {
+    issues.push({ path: 'analysis.spending.rho', message: 'only applies with function: kim-demets' });
   }
   if (scoring.marginal > scoring.pass) {
     issues.push({ path: 'scoring.marginal', message: `must be <= scoring.pass (${scoring.pass})` });
@@ -151,12 +158,20 @@ function applyDefaults(doc: RuleSetDocument): RuleSet {
       maxIntervals: doc.analysis.maxIntervals,
       alpha: doc.analysis.alpha,
       multipleComparisons: doc.analysis.multipleComparisons ?? 'holm',
+      spending: spendingWithDefaults(doc.analysis.spending),
       power: doc.analysis.power ?? 0.8,
       cautionAlpha: doc.analysis.cautionAlpha ?? 0.05,
     },
     scoring: { pass: doc.scoring.pass, marginal: doc.scoring.marginal },
     khis: doc.khis.map(khiWithDefaults),
   };
+}
+
+function spendingWithDefaults(spending: RuleSetDocument['analysis']['spending']): SpendingPlan {
+  const chosen = spending?.function ?? DEFAULT_SPENDING.function;
+  return chosen === 'kim-demets'
+    ? { function: chosen, rho: spending?.rho ?? DEFAULT_SPENDING_RHO }
+    : { function: chosen };
 }
 
 function khiWithDefaults(khi: KhiDocument): KhiRule {
@@ -169,6 +184,7 @@ function khiWithDefaults(khi: KhiDocument): KhiRule {
     direction: khi.direction,
     critical: khi.critical ?? false,
     weight: khi.weight ?? 1,
+    alphaWeight: khi.alphaWeight ?? 1,
     group: khi.group ?? khi.name,
     requestedTest,
     test,

@@ -10,6 +10,7 @@ import {
   NAN_STRATEGIES,
   TEST_NAMES,
 } from '../analysis/rule-set.js';
+import { SPENDING_FUNCTIONS } from '../analysis/sequential/alpha-spending.js';
 import { StringEnum } from './schema-validation.js';
 
 /** `30s`, `5m`, `1h`, `250ms`. */
@@ -102,6 +103,13 @@ export const KhiSchema = Type.Object(
     direction: StringEnum(DIRECTIONS),
     critical: Type.Optional(Type.Boolean()),
     weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    alphaWeight: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1e6,
+        description: "Relative share of the analysis alpha for this KHI's hypotheses (default 1).",
+      }),
+    ),
     group: Type.Optional(Type.String({ minLength: 1 })),
     test: Type.Optional(StringEnum(TEST_NAMES)),
     tolerance: Type.Optional(Tolerance),
@@ -137,9 +145,24 @@ export const RuleSetSchema = Type.Object(
       {
         interval: Type.String({ pattern: DURATION_PATTERN, description: 'Length of one look (e.g. 60s).' }),
         minIntervals: Type.Integer({ minimum: 1 }),
-        maxIntervals: Type.Integer({ minimum: 1, maximum: 1000 }),
+        maxIntervals: Type.Integer({ minimum: 1, maximum: 100 }),
         alpha: Probability('False-rollback budget for a healthy release over the whole analysis.'),
         multipleComparisons: Type.Optional(StringEnum(MULTIPLE_COMPARISONS)),
+        spending: Type.Optional(
+          Type.Object(
+            {
+              function: StringEnum(SPENDING_FUNCTIONS),
+              rho: Type.Optional(
+                Type.Number({
+                  exclusiveMinimum: 0,
+                  maximum: 20,
+                  description: 'kim-demets only: the exponent of alpha·t^rho (default 1.5).',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         power: Type.Optional(
           Probability('Power at which undetectable tolerances are reported (default 0.8).'),
         ),

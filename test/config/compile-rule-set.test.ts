@@ -42,6 +42,7 @@ describe('compileRuleSet', () => {
       requestedTest: 'auto',
       group: 'error-rate',
       weight: 1,
+      alphaWeight: 1,
       critical: true,
       minSamples: 1000,
       tolerance: { relative: 0, absolute: 0 },
@@ -53,9 +54,36 @@ describe('compileRuleSet', () => {
       maxIntervals: 10,
       alpha: 0.01,
       multipleComparisons: 'holm',
+      spending: { function: 'kim-demets', rho: 1.5 },
       power: 0.8,
       cautionAlpha: 0.05,
     });
+  });
+
+  it('takes the spending function, keeps rho only for kim-demets, and rejects rho elsewhere', () => {
+    const withSpending = (spending: unknown) => {
+      const document = validDocument();
+      (document['analysis'] as Record<string, unknown>)['spending'] = spending;
+      return document;
+    };
+    expect(compileRuleSet(withSpending({ function: 'pocock' }), 't.yaml').analysis.spending).toEqual({
+      function: 'pocock',
+    });
+    expect(
+      compileRuleSet(withSpending({ function: 'kim-demets', rho: 3 }), 't.yaml').analysis.spending,
+    ).toEqual({ function: 'kim-demets', rho: 3 });
+    expect(issuesOf(withSpending({ function: 'obrien-fleming', rho: 2 }))).toEqual([
+      'analysis.spending.rho: only applies with function: kim-demets',
+    ]);
+    expect(issuesOf(withSpending({ function: 'linear' }))[0]).toMatch(/^analysis\.spending\.function: /);
+    expect(issuesOf(withSpending({ function: 'kim-demets', rho: 0 }))[0]).toMatch(
+      /^analysis\.spending\.rho: /,
+    );
+  });
+
+  it('takes alphaWeight per KHI and rejects a non-positive one', () => {
+    expect(compileRuleSet(withKhi(0, { alphaWeight: 8 }), 't.yaml').khis[0]?.alphaWeight).toBe(8);
+    expect(issuesOf(withKhi(1, { alphaWeight: 0 }))[0]).toMatch(/^khis\[1\]\.alphaWeight: /);
   });
 
   it('returns a frozen rule set', () => {
@@ -127,7 +155,7 @@ describe('compileRuleSet', () => {
     [
       'a test that does not fit the kind',
       withKhi(0, { test: 'mann-whitney' }),
-      'khis[0].test: mann-whitney does not apply to ratio KHIs (use auto, poisson, fisher, kayenta)',
+      'khis[0].test: mann-whitney does not apply to ratio KHIs (use auto, poisson, msprt, fisher, kayenta)',
     ],
     [
       'kayenta options without test kayenta',

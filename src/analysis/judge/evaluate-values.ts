@@ -233,7 +233,7 @@ function describeDetectable(
     mean(baseline),
     canary.length,
     baseline.length,
-    context.localAlpha,
+    context.alphaShare[rule.name] ?? context.plan.alpha,
     context.plan.power,
   );
   if (shift === undefined) return undefined;

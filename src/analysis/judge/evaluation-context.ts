@@ -8,8 +8,11 @@ export interface EvaluationContext {
   readonly plan: AnalysisPlan;
   /** The group-sequential design (one look per interval up to maxIntervals). */
   readonly design: GroupSequentialDesign;
-  /** alpha divided by the number of hypotheses in the rule set: the Bonferroni share, for power statements. */
-  readonly localAlpha: number;
+  /**
+   * Each KHI's (weighted) Bonferroni share of alpha per hypothesis, for power statements:
+   * alpha · alphaWeight / Σ over the family's hypotheses of their KHI's alphaWeight.
+   */
+  readonly alphaShare: Readonly<Record<string, number>>;
   /**
    * Level of the "regression ruled out" bound at each look: cautionAlpha shared over the
    * maxIntervals looks (Bonferroni), so a regression of `detect` size is promoted at some look

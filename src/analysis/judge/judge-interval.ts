@@ -6,7 +6,7 @@
 import type { IntervalObservations } from '../observations.js';
 import type { RuleSet } from '../rule-set.js';
 import { emptyKhiState } from './accumulate.js';
-import { adjustAcrossKhis, hypothesisCount } from './adjust-across-khis.js';
+import { adjustAcrossKhis, alphaShares } from './adjust-across-khis.js';
 import { classifyKhi, errorResult } from './classify-khi.js';
 import { decideVerdict, type Decision } from './decide-verdict.js';
 import type { EvaluationContext } from './evaluation-context.js';
@@ -44,8 +44,12 @@ export function judgeInterval(
   const context: EvaluationContext = {
     interval,
     plan: ruleSet.analysis,
-    design: { maxLooks: ruleSet.analysis.maxIntervals, spending: 'obrien-fleming' },
-    localAlpha: ruleSet.analysis.alpha / Math.max(1, hypothesisCount(ruleSet)),
+    design: {
+      maxLooks: ruleSet.analysis.maxIntervals,
+      spending: ruleSet.analysis.spending.function,
+      ...(ruleSet.analysis.spending.rho !== undefined && { rho: ruleSet.analysis.spending.rho }),
+    },
+    alphaShare: alphaShares(ruleSet),
     ruleOutAlpha: ruleSet.analysis.cautionAlpha / ruleSet.analysis.maxIntervals,
   };
   const nextKhis: Record<string, KhiState> = {};

@@ -4,7 +4,9 @@
  *
  * Sources: Lan & DeMets, "Discrete sequential boundaries for clinical trials", Biometrika 70, 1983
  * (spending functions: O'Brien-Fleming-type α(t) = 2 − 2Φ(z_{α/2}/√t), Pocock-type
- * α(t) = α log(1 + (e − 1)t)); Armitage, McPherson & Rowe, "Repeated significance tests on
+ * α(t) = α log(1 + (e − 1)t)); Kim & DeMets, "Design and analysis of group sequential tests based
+ * on the type I error spending rate function", Biometrika 74, 1987 (power family α(t) = α t^ρ:
+ * ρ = 1 spends evenly, ρ ≈ 3 is close to O'Brien-Fleming); Armitage, McPherson & Rowe, "Repeated significance tests on
  * accumulating data", JRSS A 132, 1969, with the grid and Simpson's rule of Jennison & Turnbull,
  * "Group Sequential Methods with Applications to Clinical Trials", 2000, ch. 19 (recursive numerical
  * integration of the canonical joint distribution: Z_k = S_k/√I_k, S with independent increments);
@@ -21,16 +23,21 @@ import type { Direction } from '../rule-set.js';
 import { normalIsf, normalSf } from '../statistics/normal-distribution.js';
 import { SequentialOptionsError } from './sequential-options-error.js';
 
-/** Lan-DeMets spending function families. */
-export type SpendingFunction = 'obrien-fleming' | 'pocock';
+/** Spending function families. */
+export type SpendingFunction = 'obrien-fleming' | 'pocock' | 'kim-demets';
 
 /** Every spending function, for schemas. */
-export const SPENDING_FUNCTIONS: readonly SpendingFunction[] = ['obrien-fleming', 'pocock'];
+export const SPENDING_FUNCTIONS: readonly SpendingFunction[] = ['obrien-fleming', 'pocock', 'kim-demets'];
+
+/** Default ρ of the Kim-DeMets power family. */
+export const DEFAULT_SPENDING_RHO = 1.5;
 
 /** A one-sided design: K equally spaced looks and a spending function (alpha comes per call). */
 export interface GroupSequentialDesign {
   readonly maxLooks: number;
   readonly spending: SpendingFunction;
+  /** ρ of the Kim-DeMets family α t^ρ; ignored by the others. Default DEFAULT_SPENDING_RHO. */
+  readonly rho?: number;
 }
 
 /** Jennison & Turnbull's grid size parameter r (6r − 1 points per look before trimming). */
@@ -42,7 +49,10 @@ const MIN_LEVEL = 1e-8;
 const MAX_LEVEL = 0.99;
 
 function checkDesign(design: GroupSequentialDesign): void {
-  const { maxLooks, spending } = design;
+  const { maxLooks, spending, rho = DEFAULT_SPENDING_RHO } = design;
+  if (!(rho > 0 && rho <= 20)) {
+    throw new SequentialOptionsError(`alpha spending: rho must be in (0, 20], got ${rho}`);
+  }
   if (!Number.isInteger(maxLooks) || maxLooks < 1 || maxLooks > 100) {
     throw new SequentialOptionsError(
       `alpha spending: maxLooks must be a whole number in [1, 100], got ${maxLooks}`,
@@ -54,11 +64,17 @@ function checkDesign(design: GroupSequentialDesign): void {
 }
 
 /** Cumulative one-sided alpha spent by information fraction t (0 at t ≤ 0, alpha at t ≥ 1). */
-export function spentAlpha(alpha: number, informationFraction: number, spending: SpendingFunction): number {
+export function spentAlpha(
+  alpha: number,
+  informationFraction: number,
+  spending: SpendingFunction,
+  rho = DEFAULT_SPENDING_RHO,
+): number {
   const t = informationFraction;
   if (t <= 0) return 0;
   if (t >= 1) return alpha;
   if (spending === 'pocock') return alpha * Math.log1p((Math.E - 1) * t);
+  if (spending === 'kim-demets') return alpha * Math.pow(t, rho);
   return 2 * normalSf(normalIsf(alpha / 2) / Math.sqrt(t));
 }
 
@@ -132,14 +148,19 @@ function solveBound(
   return b;
 }
 
-function computeBoundaries(alpha: number, maxLooks: number, spending: SpendingFunction): number[] {
+function computeBoundaries(
+  alpha: number,
+  maxLooks: number,
+  spending: SpendingFunction,
+  rho: number,
+): number[] {
   const bounds: number[] = [];
-  let spent = spentAlpha(alpha, 1 / maxLooks, spending);
+  let spent = spentAlpha(alpha, 1 / maxLooks, spending, rho);
   bounds.push(spent > 0 ? normalIsf(spent) : Infinity);
   let grid = simpsonGrid(bounds[0] ?? Infinity);
   let mass = grid.weights.map((w, j) => w * gaussian(grid.nodes[j] ?? 0));
   for (let k = 2; k <= maxLooks; k += 1) {
-    const cumulative = spentAlpha(alpha, k / maxLooks, spending);
+    const cumulative = spentAlpha(alpha, k / maxLooks, spending, rho);
     const target = cumulative - spent;
     spent = cumulative;
     const bound =
@@ -173,14 +194,15 @@ export function alphaSpendingBoundaries(
   alpha: number,
   maxLooks: number,
   spending: SpendingFunction,
+  rho = DEFAULT_SPENDING_RHO,
 ): readonly number[] {
   if (!(alpha > 0 && alpha < 1))
     throw new SequentialOptionsError(`alpha spending: alpha must be in (0, 1), got ${alpha}`);
-  checkDesign({ maxLooks, spending });
-  const key = `${spending}:${maxLooks}:${alpha}`;
+  checkDesign({ maxLooks, spending, rho });
+  const key = `${designKey({ maxLooks, spending, rho })}:${alpha}`;
   let bounds = boundaryCache.get(key);
   if (bounds === undefined) {
-    bounds = Object.freeze(computeBoundaries(alpha, maxLooks, spending));
+    bounds = Object.freeze(computeBoundaries(alpha, maxLooks, spending, rho));
     boundaryCache.set(key, bounds);
   }
   return bounds;
@@ -194,8 +216,15 @@ interface LevelTable {
 
 const tableCache = new Map<string, LevelTable>();
 
-function levelTable(maxLooks: number, spending: SpendingFunction): LevelTable {
-  const key = `${spending}:${maxLooks}`;
+/** Cache key of a design; ρ only matters to the Kim-DeMets family. */
+function designKey(design: GroupSequentialDesign): string {
+  const { maxLooks, spending, rho = DEFAULT_SPENDING_RHO } = design;
+  return spending === 'kim-demets' ? `${spending}(${rho}):${maxLooks}` : `${spending}:${maxLooks}`;
+}
+
+function levelTable(design: GroupSequentialDesign): LevelTable {
+  const { maxLooks, spending, rho = DEFAULT_SPENDING_RHO } = design;
+  const key = designKey(design);
   const cached = tableCache.get(key);
   if (cached !== undefined) return cached;
   const levelZ = new Float64Array(TABLE_LEVELS);
@@ -205,7 +234,7 @@ function levelTable(maxLooks: number, spending: SpendingFunction): LevelTable {
   for (let m = 0; m < TABLE_LEVELS; m += 1) {
     const level = m === TABLE_LEVELS - 1 ? MAX_LEVEL : Math.exp(logMin + m * logStep);
     levelZ[m] = normalIsf(level);
-    computeBoundaries(level, maxLooks, spending).forEach((b, k) => {
+    computeBoundaries(level, maxLooks, spending, rho).forEach((b, k) => {
       const row = boundsByLook[k];
       if (row !== undefined) row[m] = b;
     });
@@ -273,7 +302,7 @@ export function repeatedPValue(zHistory: readonly (number | null)[], design: Gro
       `repeated p-value: ${zHistory.length} looks exceed the design's maxLooks ${design.maxLooks}`,
     );
   }
-  const table = levelTable(design.maxLooks, design.spending);
+  const table = levelTable(design);
   let p = 1;
   zHistory.forEach((z, k) => {
     const row = table.boundsByLook[k];

@@ -254,3 +254,42 @@ describe('replayIntervals: per-KHI outcomes', () => {
     expect(result.verdict).toBe('rollback');
   });
 });
+
+describe('replayIntervals: alpha weights and the rate tests', () => {
+  const gauge = { values: spread(0.5, 12) };
+  const errorsOnly = (test: string, alphaWeight: number, maxIntervals: number): RuleSet =>
+    testRuleSet({
+      analysis: { minIntervals: Math.min(3, maxIntervals), maxIntervals },
+      khis: { errors: { test, alphaWeight }, latency: null, cpu: { minSamples: 5 } },
+      extraKhis: [{ name: 'memory', kind: 'gauge', direction: 'increase', minSamples: 5 }],
+    });
+  const counts = (baseline: number, canary: number, total = 2000): IntervalObservations => ({
+    khis: {
+      errors: { baseline: { events: baseline, total }, canary: { events: canary, total } },
+      cpu: { baseline: gauge, canary: gauge },
+      memory: { baseline: gauge, canary: gauge },
+    },
+  });
+
+  it('tests a KHI at its alphaWeight share: 0.8·alpha rolls back where alpha/3 cannot', () => {
+    // One look, 20 vs 40 errors in 4,000 requests each: one-sided mid-p ≈ 0.0049.
+    const data = [counts(20, 40, 4000)];
+    const equal = replayIntervals(errorsOnly('poisson', 1, 1), data);
+    const weighted = replayIntervals(errorsOnly('poisson', 8, 1), data);
+    expect(khi(equal, 'errors').classification).not.toBe('high');
+    expect(equal.verdict).not.toBe('rollback');
+    expect(weighted.verdict).toBe('rollback');
+    expect(khi(weighted, 'errors').adjustedPValue).toBeLessThanOrEqual(0.01);
+  });
+
+  it('the group-sequential poisson test catches sparse errors that the always-valid mSPRT misses', () => {
+    // Ten intervals of 2 baseline vs 5 canary errors in 2,000 requests each (×2.5 at 0.1%).
+    const data = intervals(10, () => counts(2, 5));
+    const sequential = replayIntervals(errorsOnly('poisson', 1, 10), data);
+    const msprt = replayIntervals(errorsOnly('msprt', 1, 10), data);
+    expect(sequential.verdict).toBe('rollback');
+    expect(khi(sequential, 'errors').test).toBe('poisson');
+    expect(msprt.verdict).toBe('inconclusive');
+    expect(khi(msprt, 'errors').test).toBe('msprt');
+  });
+});
