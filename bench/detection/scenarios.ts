@@ -42,7 +42,8 @@ const NATIVE_BUCKETS = nativeHistogramBuckets(3, 0.001, 60);
 function release(
   baseline: Partial<SteppedGroup>,
   canary: Partial<SteppedGroup>,
-  buckets: readonly number[] | undefined = NATIVE_BUCKETS,
+  /** `null`: exact latencies (e.g. from traces). */
+  buckets: readonly number[] | null = NATIVE_BUCKETS,
 ): SteppedRelease {
   const base: SteppedGroup = {
     requests: REQUESTS_PER_INTERVAL,
@@ -56,7 +57,7 @@ function release(
     canary: { ...b, ...canary },
     latencySigma: LATENCY_SIGMA,
     steps: STEPS_PER_INTERVAL,
-    ...(buckets !== undefined && { latencyBuckets: buckets }),
+    ...(buckets !== null && { latencyBuckets: buckets }),
     cpuNoise: 0.05,
   };
 }
@@ -97,7 +98,7 @@ function latencyScenario(
   buckets: 'native' | 'classic' | 'exact',
 ): Scenario {
   const bounds =
-    buckets === 'native' ? NATIVE_BUCKETS : buckets === 'classic' ? PROMETHEUS_DEFAULT_BUCKETS : undefined;
+    buckets === 'native' ? NATIVE_BUCKETS : buckets === 'classic' ? PROMETHEUS_DEFAULT_BUCKETS : null;
   const what = buckets === 'native' ? '' : buckets === 'classic' ? ', classic buckets' : ', exact values';
   return {
     id: `latency+${Math.round(increase * 100)}${buckets === 'native' ? '' : `-${buckets}`}`,

@@ -5,6 +5,7 @@
  */
 import type { IntervalObservations } from '../analysis/observations.js';
 import type { Random } from './random.js';
+import { histogramLatencies } from './stepped-canary-simulator.js';
 
 export interface SimulatedGroup {
   /** Requests per interval. */
@@ -24,7 +25,7 @@ export interface SimulatedRelease {
   readonly latencySigma: number;
   /** Latency observations kept per interval per group (a sample of the requests). */
   readonly latencySamples: number;
-  /** Histogram bucket upper bounds: latencies are reported as the bucket they fall in, like Prometheus. */
+  /** Histogram bucket upper bounds: latencies are read back from their buckets as Vigil reads Prometheus. */
   readonly latencyBuckets?: readonly number[];
   /** Gauge samples per interval per group. */
   readonly cpuSamples: number;
@@ -68,15 +69,12 @@ export function simulateInterval(release: SimulatedRelease, random: Random): Int
 
 function latencies(release: SimulatedRelease, group: SimulatedGroup, random: Random): number[] {
   const mu = Math.log(group.latencyMedianSeconds);
-  return Array.from({ length: release.latencySamples }, () => {
-    const value = random.lognormal(mu, release.latencySigma);
-    return release.latencyBuckets ? bucketOf(value, release.latencyBuckets) : round(value, 5);
-  });
-}
-
-function bucketOf(value: number, buckets: readonly number[]): number {
-  for (const bound of buckets) if (value <= bound) return bound;
-  return buckets[buckets.length - 1] ?? value;
+  const values = Array.from({ length: release.latencySamples }, () =>
+    random.lognormal(mu, release.latencySigma),
+  );
+  return release.latencyBuckets
+    ? histogramLatencies(values, release.latencyBuckets)
+    : values.map((value) => round(value, 5));
 }
 
 function round(value: number, digits: number): number {

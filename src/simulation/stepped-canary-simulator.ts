@@ -2,11 +2,12 @@
  * A seeded simulator of one analysis interval as a metrics backend sees it: every request of each
  * group (errors and a log-normal latency), split into scrape steps. From the same requests it
  * builds what each judge receives — Vigil's Observations (error counts, every request's latency
- * as its histogram bucket, a CPU gauge per step), the per-step series a Kayenta Prometheus
+ * read back from histogram buckets, a CPU gauge per step), the per-step series a Kayenta Prometheus
  * `query_range` would return (error ratio and mean latency per step, from `_sum`/`_count`), and the
  * exact sufficient statistics an oracle needs. Used by the detection benchmark.
  */
 import type { IntervalObservations } from '../analysis/observations.js';
+import { histogramToValues, type CumulativeBucket } from '../sources/prometheus/histogram-values.js';
 import type { Random } from './random.js';
 
 export interface SteppedGroup {
@@ -28,8 +29,9 @@ export interface SteppedRelease {
   /** Scrape steps per interval (e.g. 6 steps of 10 s in a 60 s interval). */
   readonly steps: number;
   /**
-   * Histogram bucket upper bounds: each request's latency is reported as its bucket's upper bound,
-   * as Vigil reads a Prometheus histogram. Omitted: exact latencies (e.g. from traces).
+   * Histogram bucket upper bounds (a `+Inf` bucket is implied): each group's latencies of an
+   * interval are counted into these buckets and read back as Vigil reads a Prometheus histogram
+   * (see `histogramLatencies`). Omitted: exact latencies (e.g. from traces).
    */
   readonly latencyBuckets?: readonly number[];
   /** Relative noise of the CPU gauge (one sample per step). */
@@ -143,7 +145,7 @@ function simulateGroup(release: SteppedRelease, group: SteppedGroup, random: Ran
       const latency = Math.exp(logLatency);
       logLatencySum += logLatency;
       latencySum += latency;
-      latencies[next] = buckets ? bucketOf(latency, buckets) : latency;
+      latencies[next] = latency;
       next += 1;
     }
     errors += stepErrors;
@@ -154,22 +156,47 @@ function simulateGroup(release: SteppedRelease, group: SteppedGroup, random: Ran
   }
   return {
     truth: { requests: group.requests, errors, logLatencySum },
-    latencies,
+    latencies: buckets ? histogramLatencies(latencies, buckets) : latencies,
     stepErrorRatios,
     stepMeanLatencies,
     cpu,
   };
 }
 
-/** Upper bound of the bucket `value` falls in (binary search); above the last bound, the last bound. */
-function bucketOf(value: number, buckets: readonly number[]): number {
+/**
+ * `latencies` as Vigil reads them from a Prometheus histogram with these bucket upper bounds: the
+ * cumulative count per `le` (plus `+Inf`) that one interval's `increase` would give, turned back
+ * into one value per request by the daemon's own conversion, `histogramToValues`, so the benchmark
+ * and the daemon share one implementation. It interpolates linearly within every bucket, also the
+ * exponential ones of a native histogram (schema 3 here), where Prometheus interpolates
+ * exponentially: the daemon reads native histograms through the same `le` series as classic ones,
+ * and at a bucket factor of 2^(1/8) the two differ by under 0.1% of the value, far inside the
+ * tolerances. Bounds must be sorted ascending.
+ */
+export function histogramLatencies(latencies: readonly number[], bounds: readonly number[]): number[] {
+  const perBucket = new Array<number>(bounds.length + 1).fill(0);
+  for (const latency of latencies) {
+    const index = bucketIndex(latency, bounds);
+    perBucket[index] = (perBucket[index] ?? 0) + 1;
+  }
+  let cumulative = 0;
+  const buckets: CumulativeBucket[] = [...bounds, Infinity].map((le, index) => {
+    cumulative += perBucket[index] ?? 0;
+    return { le, count: cumulative };
+  });
+  const read = histogramToValues(buckets);
+  if (read === undefined) throw new Error('histogramLatencies needs at least one finite bucket bound');
+  return read.values;
+}
+
+/** Index of the first bound ≥ `value` (binary search); `bounds.length` (the `+Inf` bucket) above all. */
+function bucketIndex(value: number, bounds: readonly number[]): number {
   let low = 0;
-  let high = buckets.length - 1;
-  if (value > (buckets[high] ?? Infinity)) return buckets[high] ?? value;
+  let high = bounds.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (value <= (buckets[middle] as number)) high = middle;
+    if (value <= (bounds[middle] as number)) high = middle;
     else low = middle + 1;
   }
-  return buckets[low] ?? value;
+  return low;
 }

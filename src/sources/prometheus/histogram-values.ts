@@ -5,8 +5,14 @@
  *
  * - `increase` extrapolates, so counts are rounded and made monotone (running maximum, as
  *   `histogram_quantile` does) before per-bucket counts are taken.
- * - A request in bucket `le` gets the value `le` (its upper bound). Requests only in `+Inf` get
- *   the largest finite bound: a lower bound of their real duration.
+ * - The requests of a bucket are spread evenly over it, as Prometheus' `histogram_quantile`
+ *   interpolates linearly within a bucket (promql/quantile.go, `bucketQuantile`): n requests in
+ *   (lo, hi] get lo + (hi − lo)·(i + ½)/n, i = 0 … n − 1, the bucket's n quantiles at the middle of
+ *   their ranks. The lowest bucket starts at 0 if its bound is positive; if it is ≤ 0 its requests
+ *   all get that bound, as there is nothing to interpolate from. Requests only in `+Inf` get the
+ *   largest finite bound: a lower bound of their real duration. Reading every request as its
+ *   bucket's upper bound instead hid any shift that stays within a bucket from the
+ *   tolerance-shifted test (a +25% latency regression with the client libraries' default buckets).
  * - More than `maxValues` requests are thinned deterministically to exactly `maxValues`, keeping
  *   each bucket's share (largest-remainder apportionment, ties to the lower bucket). Memory stays
  *   bounded; the test sees fewer samples, so it can only lose power, never gain false confidence.
@@ -64,10 +70,29 @@ export function histogramToValues(
     : counts.map((b) => b.count);
   const values: number[] = [];
   counts.forEach((bucket, index) => {
-    const value = Number.isFinite(bucket.le) ? bucket.le : largestFinite;
-    for (let i = 0; i < (kept[index] ?? 0); i += 1) values.push(value);
+    const n = kept[index] ?? 0;
+    const { lower, upper } = bucketRange(bucket.le, counts[index - 1]?.le, largestFinite);
+    // A single point needs no interpolation (and `-Inf` − `-Inf` would be NaN).
+    for (let i = 0; i < n; i += 1)
+      values.push(lower === upper ? upper : lower + ((upper - lower) * (i + 0.5)) / n);
   });
   return { values, requests, thinned };
+}
+
+/**
+ * The range a bucket's requests are spread over, as `histogram_quantile` interpolates: from the
+ * previous bound (0 below a positive lowest bound) to `le`; a single point for a lowest bound ≤ 0
+ * and for `+Inf` (the largest finite bound).
+ */
+function bucketRange(
+  le: number,
+  previousLe: number | undefined,
+  largestFinite: number,
+): { lower: number; upper: number } {
+  if (le === Infinity) return { lower: largestFinite, upper: largestFinite };
+  if (previousLe === undefined) return { lower: le > 0 ? 0 : le, upper: le };
+  // A `-Inf` bound below gives nothing to interpolate from (Prometheus would return NaN).
+  return { lower: Number.isFinite(previousLe) ? previousLe : le, upper: le };
 }
 
 /** Scales `counts` to sum to exactly `target` by the largest-remainder method; deterministic. */

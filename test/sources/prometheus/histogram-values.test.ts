@@ -51,13 +51,71 @@ describe('toBucketCounts', () => {
 });
 
 describe('histogramToValues', () => {
-  it('gives each request its bucket bound and +Inf requests the largest finite bound', () => {
+  it('spreads each bucket evenly from the previous bound, +Inf requests at the largest finite bound', () => {
     const result = histogramToValues([
       { le: 0.1, count: 2 },
-      { le: 0.5, count: 3 },
+      { le: 0.5, count: 4 },
       { le: Infinity, count: 5 },
     ]);
-    expect(result).toEqual({ values: [0.1, 0.1, 0.5, 0.5, 0.5], requests: 5, thinned: false });
+    expect(result?.requests).toBe(5);
+    expect(result?.thinned).toBe(false);
+    // (0, 0.1]: 2 requests at 1/4 and 3/4; (0.1, 0.5]: 2 at 0.1 + 0.4·(1/4, 3/4); +Inf: 0.5.
+    expectClose(result?.values, [0.025, 0.075, 0.2, 0.4, 0.5]);
+  });
+
+  it('agrees with histogram_quantile: the k-th of n values is its bucket quantile at rank k − ½', () => {
+    // bucketQuantile(q) = lo + (hi − lo)·(rank − below)/count, rank = q·total.
+    const buckets = [
+      { le: 0.25, count: 3 },
+      { le: 1, count: 7 },
+      { le: Infinity, count: 7 },
+    ];
+    const values = histogramToValues(buckets)?.values ?? [];
+    const quantile = (rank: number): number =>
+      rank <= 3 ? 0.25 * (rank / 3) : 0.25 + 0.75 * ((rank - 3) / 4);
+    expectClose(
+      values,
+      values.map((_, k) => quantile(k + 0.5)),
+    );
+  });
+
+  it('gives a lowest bound ≤ 0 to its requests and interpolates from it in the next bucket', () => {
+    const result = histogramToValues([
+      { le: -1, count: 2 },
+      { le: 0, count: 2 },
+      { le: 1, count: 4 },
+      { le: Infinity, count: 4 },
+    ]);
+    expectClose(result?.values, [-1, -1, 0.25, 0.75]);
+    expectClose(histogramToValues([{ le: 0, count: 3 }])?.values, [0, 0, 0]);
+    expect(
+      histogramToValues([
+        { le: -Infinity, count: 1 },
+        { le: 1, count: 2 },
+      ])?.values,
+    ).toEqual([-Infinity, 1]);
+  });
+
+  it('interpolates between negative bounds', () => {
+    const result = histogramToValues([
+      { le: -2, count: 0 },
+      { le: -1, count: 2 },
+      { le: Infinity, count: 2 },
+    ]);
+    expectClose(result?.values, [-1.75, -1.25]);
+  });
+
+  it('is monotone within and across buckets', () => {
+    const values =
+      histogramToValues([
+        { le: 0.005, count: 7 },
+        { le: 0.01, count: 30 },
+        { le: 0.025, count: 31 },
+        { le: 0.05, count: 90 },
+        { le: Infinity, count: 95 },
+      ])?.values ?? [];
+    expect(values).toHaveLength(95);
+    expect(values.every((v, i) => i === 0 || v >= (values[i - 1] ?? -Infinity))).toBe(true);
   });
 
   it('returns no values for an interval without requests', () => {
@@ -85,8 +143,11 @@ describe('histogramToValues', () => {
     expect(result?.requests).toBe(1_000_000);
     expect(result?.thinned).toBe(true);
     expect(result?.values).toHaveLength(1000);
-    const count = (v: number): number => result?.values.filter((x) => x === v).length ?? 0;
-    expect([count(0.1), count(1)]).toEqual([600, 400]);
+    const within = (lo: number, hi: number): number =>
+      result?.values.filter((x) => x > lo && x <= hi).length ?? 0;
+    expect([within(0, 0.1), within(0.1, 1)]).toEqual([600, 400]);
+    // The kept requests of a bucket are spread over all of it.
+    expectClose([result?.values[0] ?? NaN, result?.values[599] ?? NaN], [0.1 / 1200, 0.1 - 0.1 / 1200]);
   });
 });
 
@@ -98,3 +159,8 @@ describe('apportion', () => {
     expect(apportion([333, 333, 334], 100).reduce((a, b) => a + b, 0)).toBe(100);
   });
 });
+
+function expectClose(actual: readonly number[] | undefined, expected: readonly number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((value, index) => expect(actual?.[index]).toBeCloseTo(value, 12));
+}

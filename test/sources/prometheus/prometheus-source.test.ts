@@ -165,9 +165,13 @@ describe('distribution KHIs', () => {
       throw new Error(`unexpected ${JSON.stringify(result)}`);
     const values = result.observation.values;
     expect(values).toHaveLength(160);
-    // Cumulative 28.616 → 29 at 5 ms, 81.116 → 81 at 10 ms, 146.25 → 146 at 25 ms, 160 at 50 ms.
-    const count = (v: number): number => values.filter((x) => x === v).length;
-    expect([count(0.005), count(0.01), count(0.025), count(0.05)]).toEqual([29, 52, 65, 14]);
+    // Cumulative 28.616 → 29 at 5 ms, 81.116 → 81 at 10 ms, 146.25 → 146 at 25 ms, 160 at 50 ms;
+    // each bucket's requests spread over (previous bound, le].
+    const count = (lower: number, upper: number): number =>
+      values.filter((x) => x !== null && x > lower && x <= upper).length;
+    expect([count(0, 0.005), count(0.005, 0.01), count(0.01, 0.025), count(0.025, 0.05)]).toEqual([
+      29, 52, 65, 14,
+    ]);
   });
 
   it('fails when a series has no le label', async () => {
