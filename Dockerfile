@@ -11,6 +11,7 @@ COPY src ./src
 COPY bench ./bench
 COPY scripts ./scripts
 COPY examples ./examples
+COPY probes ./probes
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,7 +22,9 @@ ENV NODE_ENV=production \
     VIGIL_HOST=0.0.0.0 \
     VIGIL_PORT=8080 \
     VIGIL_RULES_DIR=/app/rules \
-    VIGIL_ARTIFACTS_DIR=/var/lib/vigil/artifacts
+    VIGIL_ARTIFACTS_DIR=/var/lib/vigil/artifacts \
+    VIGIL_PROBES_DIR=/app/dist/probes \
+    VIGIL_CHROMIUM_PATH=/usr/bin/chromium
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

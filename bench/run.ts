@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark. Detection, ablation and speed (issue 2) rewrite the results
  * section of docs/benchmarks.md at the end (between its markers); the daemon benchmarks (verdict
  * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon,
+ * The journey benchmark (issue 4) prints its table for the hand-kept journey section.
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys,
  * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ import { renderResults, writeResultsSection } from './report.js';
 import { runSpeed } from './speed/run-speed.js';
 import { renderCapacity, runCapacity } from './daemon/capacity.js';
 import { renderVerdictEndpoint, runVerdictEndpoint } from './daemon/verdict-endpoint.js';
+import { renderJourneyBenchmark, runJourneyBenchmark } from './journeys/run-journeys.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +48,10 @@ if (values.only === undefined || values.only === 'daemon') {
   console.log(`\n${renderVerdictEndpoint(await runVerdictEndpoint({ quick }))}`);
   console.log(`\n${renderCapacity(await runCapacity({ quick }))}`);
 }
-const onlyDaemon = values.only === 'daemon';
+if (values.only === undefined || values.only === 'journeys')
+  console.log(`\n${renderJourneyBenchmark(await runJourneyBenchmark({ quick }))}`);
+// The daemon and journey sections of docs/benchmarks.md are kept by hand.
+const onlyDaemon = values.only === 'daemon' || values.only === 'journeys';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
 if (!onlyDaemon) console.log(`\n${markdown}`);

@@ -26,6 +26,8 @@ ensure_apt_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  # Journeys (probes/) drive Debian's Chromium through Playwright; Playwright cannot download its own.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

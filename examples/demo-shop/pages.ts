@@ -1,6 +1,7 @@
 /**
  * The demo shop's HTML pages: plain markup with stable ids (`#product-list`, `#add-<id>`,
- * `#cart-count`, `#checkout`, `#order-confirmation`, `#error`) for the journeys that drive it.
+ * `#cart-count`, `#checkout`, `#order-confirmation`, `#error`, `#login-form`, `#welcome-user`) for
+ * the journeys that drive it.
  */
 
 export interface Product {
@@ -19,6 +20,8 @@ export const PRODUCTS: readonly Product[] = [
 interface PageSettings {
   readonly version: string;
   readonly track: string;
+  /** The checkout fault: the cart page's checkout button runs a script that throws. */
+  readonly brokenCheckout?: boolean;
 }
 
 /** The landing page. */
@@ -27,7 +30,7 @@ export function renderHomePage(settings: PageSettings): string {
     settings,
     'Demo shop',
     `<p id="welcome">Welcome to the demo shop.</p>
-<p><a id="browse" href="/products">Browse products</a> · <a id="view-cart" href="/cart">Cart</a></p>`,
+<p><a id="browse" href="/products">Browse products</a> · <a id="view-cart" href="/cart">Cart</a> · <a id="sign-in" href="/login">Sign in</a></p>`,
   );
 }
 
@@ -56,8 +59,41 @@ export function renderCartPage(settings: PageSettings, productIds: readonly stri
     'Cart',
     `<p>Items: <span id="cart-count">${productIds.length}</span></p>
 <ul id="cart-items">${lines}</ul>
-<form method="post" action="/checkout"><button id="checkout" type="submit">Check out</button></form>
-<p><a id="browse" href="/products">Continue shopping</a></p>`,
+<form id="checkout-form" method="post" action="/checkout"><button id="checkout" type="submit">Check out</button></form>
+<p><a id="browse" href="/products">Continue shopping</a></p>${settings.brokenCheckout === true ? BROKEN_CHECKOUT_SCRIPT : ''}`,
+  );
+}
+
+// The fault a metric cannot see: the page is served with 200 like any other, but the submit
+// handler cancels the form and then calls a function that does not exist, so no order is posted.
+const BROKEN_CHECKOUT_SCRIPT = `
+<script>
+document.getElementById('checkout-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitOrderWithNewPaymentFlow(event.target);
+});
+</script>`;
+
+/** The sign-in form posting to `/login`; `failed` shows why the last attempt was refused. */
+export function renderLoginPage(settings: PageSettings, failed: boolean): string {
+  return layout(
+    settings,
+    'Sign in',
+    `${failed ? '<p id="login-error">Unknown user name or wrong password.</p>\n' : ''}<form id="login-form" method="post" action="/login">
+<label>User name <input id="username" name="username" autocomplete="username"></label>
+<label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label>
+<button id="login-submit" type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+/** The signed-in user's account page. */
+export function renderAccountPage(settings: PageSettings, username: string): string {
+  return layout(
+    settings,
+    'Your account',
+    `<p>Signed in as <span id="welcome-user">${escapeHtml(username)}</span>.</p>
+<p><a id="browse" href="/products">Browse products</a> · <a id="view-cart" href="/cart">Cart</a></p>`,
   );
 }
 

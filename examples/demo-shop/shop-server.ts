@@ -1,9 +1,9 @@
 /**
  * Runs one demo shop until SIGINT/SIGTERM.
  *   node dist/examples/demo-shop/shop-server.js --port 8081 --version v2 --track canary \
- *     --error-rate 0.05 --latency-factor 1.5 [--latency-ms 20] [--host 127.0.0.1]
+ *     --error-rate 0.05 --latency-factor 1.5 [--latency-ms 20] [--host 127.0.0.1] [--broken-checkout]
  * Every flag also reads from the environment: SHOP_PORT, SHOP_HOST, SHOP_VERSION, SHOP_TRACK,
- * SHOP_ERROR_RATE, SHOP_LATENCY_MS, SHOP_LATENCY_FACTOR (flags win).
+ * SHOP_ERROR_RATE, SHOP_LATENCY_MS, SHOP_LATENCY_FACTOR, SHOP_BROKEN_CHECKOUT=1 (flags win).
  */
 import { parseArgs } from 'node:util';
 import { startShop, type ShopTrack } from './shop.js';
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       'error-rate': { type: 'string' },
       'latency-ms': { type: 'string' },
       'latency-factor': { type: 'string' },
+      'broken-checkout': { type: 'boolean' },
     },
     strict: true,
   });
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
       'latency-factor',
       values['latency-factor'] ?? env['SHOP_LATENCY_FACTOR'] ?? '1',
     ),
+    brokenCheckout:
+      values['broken-checkout'] ?? booleanSetting('SHOP_BROKEN_CHECKOUT', env['SHOP_BROKEN_CHECKOUT']),
   });
   const o = shop.options;
   console.log(
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       errorRate: o.errorRate,
       extraLatencyMs: o.extraLatencyMs,
       latencyFactor: o.latencyFactor,
+      brokenCheckout: o.brokenCheckout,
     }),
   );
   const stop = (): void => {
@@ -64,6 +68,12 @@ function numberSetting(name: string, text: string): number {
   if (text.trim() === '' || !Number.isFinite(value))
     throw new TypeError(`--${name} must be a number, got ${JSON.stringify(text)}`);
   return value;
+}
+
+function booleanSetting(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new TypeError(`${name} must be 1, true, 0 or false, got ${JSON.stringify(text)}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,16 +1,19 @@
 /**
  * The demo shop: a small HTTP service instrumented with prom-client, run in two versions
  * (baseline and canary) so Vigil has something real to verify. Faults are configurable: a share
- * of requests answered with 500 and extra latency. Each shop has its own metrics registry, so
+ * of requests answered with 500, extra latency, and a checkout button that silently stops working
+ * (every response still 200: only a journey notices). Each shop has its own metrics registry, so
  * several can run in one process (tests start them in-process).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
+  renderAccountPage,
   renderCartPage,
   renderErrorPage,
   renderHomePage,
+  renderLoginPage,
   renderOrderPage,
   renderProductsPage,
   PRODUCTS,
@@ -20,6 +23,9 @@ export const SHOP_TRACKS = ['canary', 'baseline'] as const;
 export type ShopTrack = (typeof SHOP_TRACKS)[number];
 
 /** Request duration buckets in seconds, 5 ms to 5 s. */
+/** The one account that can sign in: user name → password. */
+export const DEMO_USERS: Readonly<Record<string, string>> = { demo: 'demo' };
+
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5];
 
 export interface ShopOptions {
@@ -35,6 +41,8 @@ export interface ShopOptions {
   readonly extraLatencyMs?: number;
   /** Multiplies every page request's simulated work (1 = unchanged). */
   readonly latencyFactor?: number;
+  /** The cart's checkout button no longer places the order (a script error); responses stay 200. */
+  readonly brokenCheckout?: boolean;
   /** Uniform random numbers in [0, 1); injectable for reproducible runs. */
   readonly random?: () => number;
 }
@@ -59,6 +67,8 @@ const BASE_WORK_MS: Readonly<Record<string, number>> = {
   '/products': 12,
   '/cart': 8,
   '/checkout': 30,
+  '/login': 10,
+  '/account': 6,
 };
 
 /** Starts a shop listening on `host:port` (127.0.0.1 and a free port by default). */
@@ -90,6 +100,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
   }
   const counts = new Map<string, Map<string, number>>();
   const carts = new Map<string, string[]>();
+  const sessions = new Map<string, string>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -109,11 +120,18 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     const route = routeOf(method, url.pathname);
     let code = 404;
     let html = renderErrorPage(settings, 404, 'Not found');
+    const cookies = [`cart=${cartId}; Path=/; SameSite=Lax`];
     if (route !== 'unmatched') {
       await delay(workMs(route, settings, random));
       if (random() < settings.errorRate) {
         code = 500;
         html = renderErrorPage(settings, 500, 'Something went wrong');
+      } else if (route === '/login' || route === '/account') {
+        const page = renderSessionRoute(method, route, body, sessionIdOf(request), settings, sessions);
+        code = page.code;
+        html = page.html;
+        if (page.sessionId !== undefined)
+          cookies.push(`session=${page.sessionId}; Path=/; HttpOnly; SameSite=Lax`);
       } else {
         code = 200;
         html = renderRoute(route, body, cartId, settings, carts);
@@ -127,7 +145,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     counts.set(route, byCode);
     response.writeHead(code, {
       'content-type': 'text/html; charset=utf-8',
-      'set-cookie': `cart=${cartId}; Path=/; SameSite=Lax`,
+      'set-cookie': cookies,
     });
     response.end(html);
   };
@@ -172,6 +190,7 @@ export function validateShopOptions(options: ShopOptions): Required<Omit<ShopOpt
     errorRate: options.errorRate ?? 0,
     extraLatencyMs: options.extraLatencyMs ?? 0,
     latencyFactor: options.latencyFactor ?? 1,
+    brokenCheckout: options.brokenCheckout ?? false,
   };
   const problems: string[] = [];
   if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535)
@@ -185,6 +204,8 @@ export function validateShopOptions(options: ShopOptions): Required<Omit<ShopOpt
     problems.push(`extraLatencyMs must be within [0, 10000], got ${settings.extraLatencyMs}`);
   if (!(settings.latencyFactor > 0 && settings.latencyFactor <= 100))
     problems.push(`latencyFactor must be within (0, 100], got ${settings.latencyFactor}`);
+  if (typeof settings.brokenCheckout !== 'boolean')
+    problems.push(`brokenCheckout must be true or false, got ${String(settings.brokenCheckout)}`);
   if (problems.length > 0) throw new TypeError(`invalid demo shop options: ${problems.join('; ')}`);
   return settings;
 }
@@ -195,13 +216,49 @@ const KNOWN_ROUTES: readonly (readonly [string, string])[] = [
   ['GET', '/cart'],
   ['POST', '/cart'],
   ['POST', '/checkout'],
+  ['GET', '/login'],
+  ['POST', '/login'],
+  ['GET', '/account'],
 ];
 
 function routeOf(method: string, pathname: string): string {
-  if (method === 'GET' && (pathname === '/' || pathname === '/products' || pathname === '/cart'))
+  if (
+    method === 'GET' &&
+    (pathname === '/' ||
+      pathname === '/products' ||
+      pathname === '/cart' ||
+      pathname === '/login' ||
+      pathname === '/account')
+  )
     return pathname;
-  if (method === 'POST' && (pathname === '/cart' || pathname === '/checkout')) return pathname;
+  if (method === 'POST' && (pathname === '/cart' || pathname === '/checkout' || pathname === '/login'))
+    return pathname;
   return 'unmatched';
+}
+
+/** Sign-in and account pages; a successful sign-in starts a session (returned to set as a cookie). */
+function renderSessionRoute(
+  method: string,
+  route: string,
+  body: string,
+  sessionId: string | undefined,
+  settings: Required<Omit<ShopOptions, 'random'>>,
+  sessions: Map<string, string>,
+): { code: number; html: string; sessionId?: string } {
+  if (method === 'POST') {
+    const form = new URLSearchParams(body);
+    const username = form.get('username') ?? '';
+    if (!Object.hasOwn(DEMO_USERS, username) || DEMO_USERS[username] !== form.get('password'))
+      return { code: 401, html: renderLoginPage(settings, true) };
+    const newSessionId = randomUUID().replaceAll('-', '');
+    if (sessions.size >= 10_000) sessions.clear();
+    sessions.set(newSessionId, username);
+    return { code: 200, html: renderAccountPage(settings, username), sessionId: newSessionId };
+  }
+  const username = sessionId === undefined ? undefined : sessions.get(sessionId);
+  if (route === '/account' && username !== undefined)
+    return { code: 200, html: renderAccountPage(settings, username) };
+  return { code: route === '/account' ? 401 : 200, html: renderLoginPage(settings, false) };
 }
 
 function renderRoute(
@@ -239,6 +296,11 @@ function workMs(
 ): number {
   const base = BASE_WORK_MS[route] ?? 5;
   return base * (0.5 + random()) * settings.latencyFactor + settings.extraLatencyMs;
+}
+
+function sessionIdOf(request: IncomingMessage): string | undefined {
+  const match = /(?:^|;\s*)session=([A-Za-z0-9]{1,32})/.exec(request.headers.cookie ?? '');
+  return match?.[1];
 }
 
 function cartIdOf(request: IncomingMessage): string | undefined {

@@ -123,6 +123,20 @@ export interface KhiRule {
   readonly outliers: { readonly strategy: 'keep' | 'remove'; readonly factor: number };
   readonly kayenta?: KayentaOptions;
   readonly query?: KhiQuery;
+  /** Set when the KHI is observed by running a synthetic journey (rule-file `kind: journey`). */
+  readonly journey?: JourneyMeasure;
+}
+
+/**
+ * What a journey KHI measures. A rule-file `kind: journey` compiles into a ratio KHI of failed runs
+ * out of all runs (`success`) and a distribution KHI of successful runs' durations in seconds
+ * (`duration`, named `<name>.duration`); both share the same runs.
+ */
+export interface JourneyMeasure {
+  /** Probe name: `probes/<probe>.ts`. */
+  readonly probe: string;
+  readonly runsPerInterval: number;
+  readonly measure: 'success' | 'duration';
 }
 
 export interface AnalysisPlan {

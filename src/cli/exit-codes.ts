@@ -6,6 +6,10 @@ export const EXIT = {
   badInput: 2,
   rollback: 3,
   inconclusive: 4,
+  /** `vigil probe run`: a step failed (the application did not do what the journey expects). */
+  journeyFailed: 3,
+  /** `vigil probe run`: the journey could not judge (timeout, blocked host, browser, probe misuse). */
+  journeyError: 4,
 } as const;
 
 /** The exit code for a verdict. */

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { runJudgeCommand, type OutputFormat } from './judge-command.js';
+import { runProbeCheckCommand, runProbeRunCommand } from './probe-command.js';
 import { runRulesCheckCommand } from './rules-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runStatusCommand, runVerifyCommand, type VerifyIo } from './verify-command.js';
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       exitCode = await runJudgeCommand(path, format, io);
     });
 
+  const collect = (value: string, previous: string[]) => [...previous, value];
   const rules = program.command('rules').description('Work with rule sets.');
   rules
     .command('check')
@@ -56,6 +58,49 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .argument('[path]', 'rule-set file or directory', 'rules')
     .action(async (path: string) => {
       exitCode = await runRulesCheckCommand(path, io);
+    });
+
+  const probe = program.command('probe').description('Write and debug synthetic journeys (probes/).');
+  probe
+    .command('run')
+    .description(
+      "Run one probe once in Chromium against a URL and print each step's time.\nExit codes: 0 pass, 3 fail (a step failed), 4 error (timeout, blocked host, browser failure), 2 bad input (the probe does not load, bad URL), 1 internal error.",
+    )
+    .argument('<file>', 'probe file (probes/*.ts, or a built dist/probes/*.js)')
+    .requiredOption('--url <url>', 'base URL of the application (the canary or baseline)')
+    .option(
+      '--trace <file.zip>',
+      'write the Playwright trace here (and a failure screenshot beside it as .png)',
+    )
+    .option('--allow-origin <url>', 'another origin the browser may reach (repeatable)', collect, [])
+    .option(
+      '--chromium <path>',
+      'Chromium executable (VIGIL_CHROMIUM_PATH sets the default)',
+      process.env['VIGIL_CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(
+      async (
+        file: string,
+        options: {
+          url: string;
+          trace?: string;
+          allowOrigin: string[];
+          chromium: string;
+          format: 'text' | 'json';
+        },
+      ) => {
+        exitCode = await runProbeRunCommand(file, options, io);
+      },
+    );
+  probe
+    .command('check')
+    .description(
+      'Compile and validate a probe file or every probe in a directory.\nExit codes: 0 all valid, 2 any invalid.',
+    )
+    .argument('[path]', 'probe file or directory', 'probes')
+    .action(async (path: string) => {
+      exitCode = await runProbeCheckCommand(path, io);
     });
 
   program
@@ -68,7 +113,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       exitCode = await runServeCommand(options.config, io);
     });
 
-  const collect = (value: string, previous: string[]) => [...previous, value];
   const verifyIo = (): VerifyIo => ({
     out: io.out,
     err: io.err,

@@ -8,6 +8,7 @@ import {
   DEFAULT_MIN_SAMPLES,
   TESTS_BY_KIND,
   type KayentaOptions,
+  type KhiKind,
   type KhiRule,
   type RuleSet,
   type SpendingPlan,
@@ -15,7 +16,7 @@ import {
 import { DEFAULT_SPENDING_RHO } from '../analysis/sequential/alpha-spending.js';
 import { parseDurationSeconds } from './duration.js';
 import { RuleSetError } from './rule-set-error.js';
-import { RuleSetSchema, type KhiDocument, type RuleSetDocument } from './rule-set-schema.js';
+import { JOURNEY_YIELDS, RuleSetSchema, type KhiDocument, type RuleSetDocument } from './rule-set-schema.js';
 import { validateAgainstSchema, type ValidationIssue } from './schema-validation.js';
 
 const DEFAULT_OUTLIER_FACTOR = 3;
@@ -53,22 +54,56 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
   const seen = new Map<string, number>();
   doc.khis.forEach((khi, index) => {
     const at = (field: string) => `khis[${index}].${field}`;
-    const first = seen.get(khi.name);
-    if (first !== undefined)
-      issues.push({ path: at('name'), message: `duplicates khis[${first}].name "${khi.name}"` });
-    else seen.set(khi.name, index);
-    issues.push(...khiIssues(khi, at));
+    // A journey also defines `<name>.duration`; it must not collide with another KHI either.
+    for (const name of compiledNames(khi)) {
+      const first = seen.get(name);
+      if (first !== undefined)
+        issues.push({ path: at('name'), message: `duplicates khis[${first}].name "${name}"` });
+      else seen.set(name, index);
+    }
+    issues.push(...(khi.kind === 'journey' ? journeyIssues(khi, at) : khiIssues(khi, khi.kind, at)));
   });
   return issues;
 }
 
-function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationIssue[] {
+const JOURNEY_ONLY_FIELDS = ['probe', 'runsPerInterval', 'yields'] as const;
+
+/** The KHI names a rule-file KHI compiles into. */
+function compiledNames(khi: KhiDocument): string[] {
+  if (khi.kind !== 'journey') return [khi.name];
+  const yields = khi.yields ?? JOURNEY_YIELDS;
+  return [
+    ...(yields.includes('success') ? [khi.name] : []),
+    ...(yields.includes('duration') ? [`${khi.name}.duration`] : []),
+  ];
+}
+
+function journeyIssues(khi: KhiDocument, at: (field: string) => string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const allowed = TESTS_BY_KIND[khi.kind];
+  if (khi.probe === undefined) issues.push({ path: at('probe'), message: 'is required for journey KHIs' });
+  if (khi.query !== undefined)
+    issues.push({ path: at('query'), message: 'does not apply to journey KHIs (the probe is the query)' });
+  if (khi.test !== undefined && khi.test !== 'auto')
+    issues.push({
+      path: at('test'),
+      message: 'must be auto for journey KHIs (poisson for success, mann-whitney for duration)',
+    });
+  for (const field of ['slo', 'kayenta', 'nanStrategy', 'nanReplacement', 'outliers'] as const) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'does not apply to journey KHIs' });
+  }
+  return issues;
+}
+
+function khiIssues(khi: KhiDocument, kind: KhiKind, at: (field: string) => string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const field of JOURNEY_ONLY_FIELDS) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'only applies to journey KHIs' });
+  }
+  const allowed = TESTS_BY_KIND[kind];
   if (khi.test !== undefined && khi.test !== 'auto' && !allowed.includes(khi.test)) {
     issues.push({
       path: at('test'),
-      message: `${khi.test} does not apply to ${khi.kind} KHIs (use ${['auto', ...allowed].join(', ')})`,
+      message: `${khi.test} does not apply to ${kind} KHIs (use ${['auto', ...allowed].join(', ')})`,
     });
   }
   if (khi.kayenta !== undefined && khi.test !== 'kayenta') {
@@ -93,7 +128,7 @@ function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationI
   if (khi.nanReplacement !== undefined && khi.nanStrategy !== 'replace') {
     issues.push({ path: at('nanReplacement'), message: 'only applies with nanStrategy: replace' });
   }
-  if (khi.kind === 'ratio' && (khi.nanStrategy !== undefined || khi.outliers !== undefined)) {
+  if (kind === 'ratio' && (khi.nanStrategy !== undefined || khi.outliers !== undefined)) {
     const field = khi.nanStrategy !== undefined ? 'nanStrategy' : 'outliers';
     issues.push({
       path: at(field),
@@ -107,7 +142,7 @@ function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationI
     if (slo.max !== undefined && slo.min !== undefined && slo.min > slo.max) {
       issues.push({ path: at('slo.min'), message: `must be <= slo.max (${slo.max})` });
     }
-    if (khi.kind === 'ratio') {
+    if (kind === 'ratio') {
       if (slo.quantile !== undefined)
         issues.push({ path: at('slo.quantile'), message: 'does not apply to ratio KHIs' });
       for (const bound of ['max', 'min'] as const) {
@@ -118,7 +153,7 @@ function khiIssues(khi: KhiDocument, at: (field: string) => string): ValidationI
       }
     }
   }
-  if (khi.query !== undefined) issues.push(...queryIssues(khi, at));
+  if (khi.query !== undefined) issues.push(...queryIssues(khi, kind, at));
   return issues;
 }
 
@@ -128,19 +163,19 @@ const QUERY_FIELDS_BY_KIND = {
   gauge: ['values'],
 } as const;
 
-function queryIssues(khi: KhiDocument, at: (field: string) => string): ValidationIssue[] {
+function queryIssues(khi: KhiDocument, kind: KhiKind, at: (field: string) => string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const wanted: readonly string[] = QUERY_FIELDS_BY_KIND[khi.kind];
+  const wanted: readonly string[] = QUERY_FIELDS_BY_KIND[kind];
   const query = khi.query as Record<string, string | undefined>;
   for (const field of wanted) {
     if (query[field] === undefined)
-      issues.push({ path: at(`query.${field}`), message: `is required for ${khi.kind} KHIs` });
+      issues.push({ path: at(`query.${field}`), message: `is required for ${kind} KHIs` });
   }
   for (const field of Object.keys(query)) {
     if (!wanted.includes(field)) {
       issues.push({
         path: at(`query.${field}`),
-        message: `does not apply to ${khi.kind} KHIs (use ${wanted.join(', ')})`,
+        message: `does not apply to ${kind} KHIs (use ${wanted.join(', ')})`,
       });
     }
   }
@@ -163,7 +198,9 @@ function applyDefaults(doc: RuleSetDocument): RuleSet {
       cautionAlpha: doc.analysis.cautionAlpha ?? 0.05,
     },
     scoring: { pass: doc.scoring.pass, marginal: doc.scoring.marginal },
-    khis: doc.khis.map(khiWithDefaults),
+    khis: doc.khis.flatMap((khi) =>
+      khi.kind === 'journey' ? journeyKhis(khi) : [khiWithDefaults(khi, khi.kind)],
+    ),
   };
 }
 
@@ -174,13 +211,69 @@ function spendingWithDefaults(spending: RuleSetDocument['analysis']['spending'])
     : { function: chosen };
 }
 
-function khiWithDefaults(khi: KhiDocument): KhiRule {
+/**
+ * Journey defaults. Runs are few, so the failed-run share must move by 20 points (absolute) before
+ * it matters: a broken journey fails every run, and 30 runs without a failure (3 intervals of 10)
+ * are what rule out a 20-point rise at the caution level, so a healthy canary can promote at
+ * minIntervals 3. Browser timings are noisy: durations tolerate 20%, must rule out +50% before they
+ * pass, and are not critical. 10 runs per group before either KHI can pass.
+ */
+const JOURNEY_DEFAULT_RUNS = 10;
+const JOURNEY_DEFAULTS = {
+  success: { tolerance: { relative: 0, absolute: 0.2 }, minSamples: 10 },
+  duration: { tolerance: { relative: 0.2 }, detect: { relative: 0.5 }, minSamples: 10 },
+} as const;
+
+/** A rule-file journey KHI as the analysis KHIs it yields, sharing the same runs. */
+function journeyKhis(khi: KhiDocument): KhiRule[] {
+  const yields = khi.yields ?? JOURNEY_YIELDS;
+  const journey = {
+    probe: khi.probe as string,
+    runsPerInterval: khi.runsPerInterval ?? JOURNEY_DEFAULT_RUNS,
+  };
+  const base = { ...khi, test: undefined, probe: undefined, runsPerInterval: undefined, yields: undefined };
+  const rules: KhiRule[] = [];
+  if (yields.includes('success')) {
+    const defaults = JOURNEY_DEFAULTS.success;
+    const rule = khiWithDefaults(
+      {
+        ...base,
+        direction: 'increase',
+        tolerance: khi.tolerance ?? defaults.tolerance,
+        minSamples: khi.minSamples ?? defaults.minSamples,
+      },
+      'ratio',
+    );
+    rules.push({ ...rule, journey: { ...journey, measure: 'success' } });
+  }
+  if (yields.includes('duration')) {
+    const defaults = JOURNEY_DEFAULTS.duration;
+    const rule = khiWithDefaults(
+      {
+        ...base,
+        name: `${khi.name}.duration`,
+        description: `Duration of successful ${journey.probe} journeys, in seconds.`,
+        direction: 'increase',
+        // Browser timings are noisy: a slower journey lowers the score, it does not veto alone.
+        critical: false,
+        tolerance: defaults.tolerance,
+        detect: defaults.detect,
+        minSamples: khi.minSamples ?? defaults.minSamples,
+      },
+      'distribution',
+    );
+    rules.push({ ...rule, journey: { ...journey, measure: 'duration' } });
+  }
+  return rules;
+}
+
+function khiWithDefaults(khi: KhiDocument, kind: KhiKind): KhiRule {
   const requestedTest = khi.test ?? 'auto';
-  const test = requestedTest === 'auto' ? (TESTS_BY_KIND[khi.kind][0] as KhiRule['test']) : requestedTest;
+  const test = requestedTest === 'auto' ? (TESTS_BY_KIND[kind][0] as KhiRule['test']) : requestedTest;
   return {
     name: khi.name,
     ...(khi.description !== undefined && { description: khi.description }),
-    kind: khi.kind,
+    kind,
     direction: khi.direction,
     critical: khi.critical ?? false,
     weight: khi.weight ?? 1,
@@ -189,11 +282,11 @@ function khiWithDefaults(khi: KhiDocument): KhiRule {
     requestedTest,
     test,
     tolerance: { relative: khi.tolerance?.relative ?? 0, absolute: khi.tolerance?.absolute ?? 0 },
-    detect: { relative: khi.detect?.relative ?? DEFAULT_DETECT_RELATIVE[khi.kind] },
+    detect: { relative: khi.detect?.relative ?? DEFAULT_DETECT_RELATIVE[kind] },
     ...(khi.slo !== undefined && {
       slo: { ...khi.slo, quantile: khi.slo.quantile ?? DEFAULT_SLO_QUANTILE },
     }),
-    minSamples: khi.minSamples ?? DEFAULT_MIN_SAMPLES[khi.kind],
+    minSamples: khi.minSamples ?? DEFAULT_MIN_SAMPLES[kind],
     nanStrategy: khi.nanStrategy ?? 'remove',
     nanReplacement: khi.nanReplacement ?? 0,
     outliers: {

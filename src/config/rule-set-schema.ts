@@ -95,11 +95,16 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
+/** Kinds a rule file may use: the analysis kinds, and `journey` (compiled into a ratio and a distribution). */
+export const RULE_KHI_KINDS = [...KHI_KINDS, 'journey'] as const;
+
+export const JOURNEY_YIELDS = ['success', 'duration'] as const;
+
 export const KhiSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$', description: 'Unique KHI name.' }),
     description: Type.Optional(Type.String()),
-    kind: StringEnum(KHI_KINDS),
+    kind: StringEnum(RULE_KHI_KINDS),
     direction: StringEnum(DIRECTIONS),
     critical: Type.Optional(Type.Boolean()),
     weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
@@ -132,6 +137,26 @@ export const KhiSchema = Type.Object(
     outliers: Type.Optional(Outliers),
     kayenta: Type.Optional(KayentaOptions),
     query: Type.Optional(Query),
+    probe: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+        description: 'journey: the probe, probes/<probe>.ts.',
+      }),
+    ),
+    runsPerInterval: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 200,
+        description: 'journey: runs per group per interval (default 10).',
+      }),
+    ),
+    yields: Type.Optional(
+      Type.Array(StringEnum(JOURNEY_YIELDS), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'journey: success (failed runs out of runs) and/or duration (default both).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -61,6 +61,35 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    journeys: Type.Object(
+      {
+        probesDir: Type.String({
+          minLength: 1,
+          default: 'probes',
+          description: 'Where probes/<name>.ts live.',
+        }),
+        chromiumPath: Type.String({ minLength: 1, default: '/usr/bin/chromium' }),
+        concurrency: Type.Integer({
+          minimum: 1,
+          maximum: 32,
+          default: 2,
+          description: 'Journeys this daemon runs at once (one Chromium, a context per journey).',
+        }),
+        passingEvidenceRate: Type.Number({
+          minimum: 0,
+          maximum: 1,
+          default: 0.05,
+          description: 'Share of passing journeys whose trace and screenshot are kept too.',
+        }),
+        runTimeoutMs: Type.Integer({
+          minimum: 1000,
+          maximum: 3_600_000,
+          default: 180_000,
+          description: 'How long a step waits for one queued journey (queueing included).',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     api: Type.Object(
       {
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
@@ -87,4 +116,6 @@ export const ENVIRONMENT_OVERRIDES = {
   VIGIL_KEY_PREFIX: { path: ['keyPrefix'], type: 'string' },
   VIGIL_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
   VIGIL_QUERY_DELAY_SECONDS: { path: ['prometheus', 'queryDelaySeconds'], type: 'number' },
+  VIGIL_PROBES_DIR: { path: ['journeys', 'probesDir'], type: 'string' },
+  VIGIL_CHROMIUM_PATH: { path: ['journeys', 'chromiumPath'], type: 'string' },
 } as const;

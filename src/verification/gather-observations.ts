@@ -1,11 +1,12 @@
 /**
  * Gather: ask the metric source for every KHI of the rule set, for the canary and the baseline,
- * over one interval. Failures stay per KHI (they become evidence and an `error` KHI), so one
- * broken query never hides the others.
+ * over one interval, and run its journeys (gather-journeys.ts). Failures stay per KHI (they become
+ * evidence and an `error` KHI), so one broken query never hides the others.
  */
 import type { Group, IntervalObservations, KhiObservations } from '../analysis/observations.js';
 import type { RuleSet } from '../analysis/rule-set.js';
 import type { MetricSource, QueryContext, QueryRecord } from '../sources/metric-source.js';
+import { gatherJourneys, type JourneyDispatch, type JourneyEvidence } from './gather-journeys.js';
 import type { Verification } from './verification.js';
 
 export interface GatheredInterval {
@@ -18,7 +19,9 @@ export interface GatheredInterval {
     readonly group: Group;
     readonly records: readonly QueryRecord[];
   }[];
-  /** KHIs that have queries (the others cannot be observed live). */
+  /** Journeys run this interval, per probe and group. */
+  readonly journeys: readonly JourneyEvidence[];
+  /** KHIs that have queries or journeys (the others cannot be observed live). */
   readonly queriedKhis: number;
 }
 
@@ -29,6 +32,7 @@ export async function gatherObservations(
   ruleSet: RuleSet,
   interval: number,
   concurrency: number,
+  journeyDispatch?: JourneyDispatch,
 ): Promise<GatheredInterval> {
   const startedAtMs = Date.parse(verification.marker.startedAt);
   const { intervalSeconds } = ruleSet.analysis;
@@ -36,9 +40,12 @@ export async function gatherObservations(
   const tasks = ruleSet.khis
     .filter((khi) => khi.query !== undefined)
     .flatMap((khi) => (['baseline', 'canary'] as const).map((group) => ({ khi, group })));
-  const results = await mapLimited(tasks, concurrency, ({ khi, group }) =>
-    source.observe({ khi, group, context: queryContext(verification, group), window }),
-  );
+  const [results, journeys] = await Promise.all([
+    mapLimited(tasks, concurrency, ({ khi, group }) =>
+      source.observe({ khi, group, context: queryContext(verification, group), window }),
+    ),
+    gatherJourneys(journeyDispatch, verification, ruleSet, interval),
+  ]);
   const khis: Record<string, { baseline?: KhiObservations['baseline']; canary?: KhiObservations['canary'] }> =
     {};
   const failures = new Map<string, string>();
@@ -55,11 +62,13 @@ export async function gatherObservations(
   });
   // A KHI with a failed group contributes nothing this interval: half a comparison is no comparison.
   for (const name of failures.keys()) delete khis[name];
+  for (const [name, failure] of journeys.failures) failures.set(name, failure);
   return {
-    observations: { khis },
+    observations: { khis: { ...khis, ...journeys.khis } },
     failures,
     queries,
-    queriedKhis: new Set(tasks.map((t) => t.khi.name)).size,
+    journeys: journeys.journeys,
+    queriedKhis: new Set(tasks.map((t) => t.khi.name)).size + journeys.journeyKhis,
   };
 }
 
@@ -71,7 +80,7 @@ export function queryContext(verification: Verification, group: Group): QueryCon
   return { service: marker.service, environment: marker.environment, version, labels: identity.labels };
 }
 
-function appendFailure(previous: string | undefined, group: Group, error: string): string {
+export function appendFailure(previous: string | undefined, group: Group, error: string): string {
   return previous === undefined ? `${group}: ${error}` : `${previous}; ${group}: ${error}`;
 }
 

@@ -11,9 +11,11 @@ import { judgeInterval, type Judgement } from '../analysis/judge/judge-interval.
 import type { KhiResult } from '../analysis/judge/khi-result.js';
 import { isCountObservation, type Observation } from '../analysis/observations.js';
 import { scoreKhis } from '../analysis/judge/score.js';
+import type { RuleSet } from '../analysis/rule-set.js';
 import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { MetricSource } from '../sources/metric-source.js';
 import type { VerificationStore } from '../store/verification-store.js';
+import type { JourneyDispatch } from './gather-journeys.js';
 import { gatherObservations, type GatheredInterval } from './gather-observations.js';
 import type { StepScheduler } from './step-scheduler.js';
 import { isDecided, type Verdict, type Verification } from './verification.js';
@@ -29,6 +31,8 @@ export interface StepDeps {
   readonly queryDelaySeconds: number;
   readonly maxFailedSteps: number;
   readonly queryConcurrency: number;
+  /** Runs journey probes; without it, journey KHIs fail with a clear reason. */
+  readonly journeys?: JourneyDispatch;
   readonly onStepJudged?: (durationSeconds: number) => void;
   readonly onVerdict?: (verdict: Verdict, verification: Verification) => void;
 }
@@ -84,9 +88,15 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           ruleSet,
           interval,
           deps.queryConcurrency,
+          deps.journeys,
         );
         const step = judgeInterval(ruleSet, state, gathered.observations);
-        const judgement = withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals);
+        const judgement = withJourneyEvidence(
+          withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals),
+          gathered,
+          ruleSet,
+          verification.lastJudgement,
+        );
         const allFailed = gathered.queriedKhis > 0 && gathered.failures.size === gathered.queriedKhis;
         const failedSteps = allFailed ? verification.failedSteps + 1 : 0;
         const saved = await deps.store.saveStep(deploymentId, {
@@ -109,6 +119,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
             intervalSeconds: ruleSet.analysis.intervalSeconds,
           },
           queries: gathered.queries,
+          ...(gathered.journeys.length > 0 && { journeys: gathered.journeys }),
           failures: Object.fromEntries(gathered.failures),
           observations: summariseObservations(gathered),
           judgement,
@@ -175,6 +186,35 @@ function withBackendFailures(
           reasons,
         };
   return { ...judgement, khis, score: scoreKhis(khis).value, decision: held };
+}
+
+/** At most this many artifact paths per KHI result; the step evidence lists all of them. */
+const MAX_EVIDENCE_PER_KHI = 24;
+
+/**
+ * Journey KHI results point at the artifacts of their probe's runs (failures first, so far in the
+ * analysis), so a verdict's reader goes straight from "checkout failed" to the screenshot.
+ */
+function withJourneyEvidence(
+  judgement: Judgement,
+  gathered: GatheredInterval,
+  ruleSet: RuleSet,
+  previous: Judgement | null,
+): Judgement {
+  if (gathered.journeys.length === 0) return judgement;
+  const khis = judgement.khis.map((khi) => {
+    const probe = ruleSet.khis.find((rule) => rule.name === khi.name)?.journey?.probe;
+    if (probe === undefined) return khi;
+    const paths = gathered.journeys
+      .filter((journey) => journey.probe === probe)
+      .flatMap((journey) =>
+        journey.results.flatMap((result) => result.artifacts.map((artifact) => artifact.path)),
+      );
+    const earlier = previous?.khis.find((result) => result.name === khi.name)?.evidence ?? [];
+    const evidence = [...new Set([...earlier, ...paths])].slice(0, MAX_EVIDENCE_PER_KHI);
+    return evidence.length > 0 ? { ...khi, evidence } : khi;
+  });
+  return { ...judgement, khis };
 }
 
 function summariseObservations(gathered: GatheredInterval): Record<string, unknown> {

@@ -241,3 +241,69 @@ describe('shipped rule sets', () => {
     }
   });
 });
+
+describe('compileRuleSet: journey KHIs', () => {
+  const journey = (patch: Record<string, unknown> = {}) => {
+    const document = validDocument();
+    (document['khis'] as Record<string, unknown>[]).push({
+      name: 'checkout',
+      kind: 'journey',
+      direction: 'increase',
+      critical: true,
+      probe: 'checkout',
+      ...patch,
+    });
+    return document;
+  };
+
+  it('compiles into a success ratio and a duration distribution sharing the probe', () => {
+    const ruleSet = compileRuleSet(journey({ runsPerInterval: 4 }), 'j.yaml');
+    const success = ruleSet.khis.find((khi) => khi.name === 'checkout');
+    const duration = ruleSet.khis.find((khi) => khi.name === 'checkout.duration');
+    expect(success).toMatchObject({
+      kind: 'ratio',
+      test: 'poisson',
+      critical: true,
+      tolerance: { relative: 0, absolute: 0.2 },
+      minSamples: 10,
+      journey: { probe: 'checkout', runsPerInterval: 4, measure: 'success' },
+    });
+    expect(duration).toMatchObject({
+      kind: 'distribution',
+      test: 'mann-whitney',
+      critical: false,
+      tolerance: { relative: 0.2, absolute: 0 },
+      detect: { relative: 0.5 },
+      journey: { probe: 'checkout', runsPerInterval: 4, measure: 'duration' },
+    });
+  });
+
+  it('yields only what is asked, with 10 runs per interval by default', () => {
+    const ruleSet = compileRuleSet(journey({ yields: ['success'] }), 'j.yaml');
+    expect(ruleSet.khis.map((khi) => khi.name)).toEqual(['error-rate', 'latency', 'cpu', 'checkout']);
+    expect(ruleSet.khis[3]?.journey?.runsPerInterval).toBe(10);
+  });
+
+  it('names every misuse: no probe, a query, a test, journey fields on other kinds, name clashes', () => {
+    expect(issuesOf(journey({ probe: undefined }))).toEqual(['khis[3].probe: is required for journey KHIs']);
+    expect(issuesOf(journey({ query: { events: 'x', total: 'y' } }))).toEqual([
+      'khis[3].query: does not apply to journey KHIs (the probe is the query)',
+    ]);
+    expect(issuesOf(journey({ test: 'fisher' }))[0]).toMatch(/^khis\[3\]\.test: must be auto for journey/);
+    expect(issuesOf(journey({ yields: [] }))[0]).toMatch(/^khis\[3\]\.yields: /);
+    expect(issuesOf(journey({ yields: ['speed'] }))[0]).toMatch(
+      /^khis\[3\]\.yields\/0|^khis\[3\]\.yields\[0\]: /,
+    );
+    expect(issuesOf(journey({ runsPerInterval: 0 }))[0]).toMatch(/^khis\[3\]\.runsPerInterval: /);
+    expect(issuesOf(withKhi(0, { probe: 'checkout' }))).toEqual([
+      'khis[0].probe: only applies to journey KHIs',
+    ]);
+    const clash = journey();
+    (clash['khis'] as Record<string, unknown>[]).push({
+      name: 'checkout.duration',
+      kind: 'gauge',
+      direction: 'increase',
+    });
+    expect(issuesOf(clash)).toEqual(['khis[4].name: duplicates khis[3].name "checkout.duration"']);
+  });
+});

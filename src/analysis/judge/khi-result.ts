@@ -53,4 +53,9 @@ export interface KhiResult {
   readonly group: string;
   readonly reason: string;
   readonly kayenta?: { readonly label: KayentaLabel; readonly critical: boolean };
+  /**
+   * Artifacts behind this result (paths inside the verification's artifacts, e.g. a failed
+   * journey's screenshot and trace). Added by the daemon; the analysis core never sets it.
+   */
+  readonly evidence?: readonly string[];
 }

@@ -1,0 +1,73 @@
+/** One contract every ArtifactStore meets; run against each implementation. */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { ArtifactStore } from '../../../src/store/artifacts/artifact-store.js';
+import { ArtifactError } from '../../../src/store/artifacts/artifact-error.js';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Registers the contract tests; `makeStore` gives a fresh, empty store per test. */
+export function describeArtifactStoreContract(name: string, makeStore: () => Promise<ArtifactStore>): void {
+  describe(`${name} (artifact-store contract)`, () => {
+    it('stores bytes and returns their path, size and sha256', async () => {
+      const store = await makeStore();
+      const content = new TextEncoder().encode('hello trace');
+      const ref = await store.put('dep-1', 'journeys/canary/trace.zip', content);
+      expect(ref).toEqual({
+        path: 'journeys/canary/trace.zip',
+        bytes: content.byteLength,
+        sha256: sha256(content),
+      });
+      expect(await store.read('dep-1', 'journeys/canary/trace.zip')).toEqual(content);
+    });
+
+    it('stores a stream of chunks as their concatenation', async () => {
+      const store = await makeStore();
+      const chunks = [Buffer.from('abc'), Buffer.from('def'), Buffer.from('g')];
+      const ref = await store.put('dep-1', 'shot.png', Readable.from(chunks));
+      expect(ref.bytes).toBe(7);
+      expect(ref.sha256).toBe(sha256(Buffer.from('abcdefg')));
+      expect(Buffer.from(await store.read('dep-1', 'shot.png')).toString()).toBe('abcdefg');
+    });
+
+    it('lists every artifact of a verification sorted by path, and only that verification', async () => {
+      const store = await makeStore();
+      await store.put('dep-1', 'b/two.txt', Buffer.from('2'));
+      await store.put('dep-1', 'a/one.txt', Buffer.from('1'));
+      await store.put('dep-2', 'other.txt', Buffer.from('x'));
+      const refs = await store.list('dep-1');
+      expect(refs.map((ref) => ref.path)).toEqual(['a/one.txt', 'b/two.txt']);
+      expect(refs[0]).toEqual({ path: 'a/one.txt', bytes: 1, sha256: sha256(Buffer.from('1')) });
+      expect(await store.list('never-written')).toEqual([]);
+    });
+
+    it('replaces what was stored at the same path', async () => {
+      const store = await makeStore();
+      await store.put('dep-1', 'journey.json', Buffer.from('old'));
+      await store.put('dep-1', 'journey.json', Buffer.from('newer'));
+      expect(Buffer.from(await store.read('dep-1', 'journey.json')).toString()).toBe('newer');
+      expect((await store.list('dep-1')).map((ref) => ref.bytes)).toEqual([5]);
+    });
+
+    it('rejects paths that could escape the verification folder', async () => {
+      const store = await makeStore();
+      for (const path of ['../escape.txt', '/etc/passwd', 'a/../../b', '.hidden', 'a//b', 'a\\b', '']) {
+        await expect(store.put('dep-1', path, Buffer.from('x'))).rejects.toMatchObject({
+          code: 'INVALID_PATH',
+        });
+      }
+      await expect(store.put('../dep', 'x.txt', Buffer.from('x'))).rejects.toMatchObject({
+        code: 'INVALID_PATH',
+      });
+      expect(await store.list('dep-1')).toEqual([]);
+    });
+
+    it('reports ARTIFACT_NOT_FOUND when reading a path never written', async () => {
+      const store = await makeStore();
+      const failure = store.read('dep-1', 'missing.zip');
+      await expect(failure).rejects.toBeInstanceOf(ArtifactError);
+      await expect(failure).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { createMemoryArtifactStore } from '../../../src/store/artifacts/memory-artifact-store.js';
+import { describeArtifactStoreContract } from './artifact-store-contract.js';
+
+describeArtifactStoreContract('memory artifact store', () => Promise.resolve(createMemoryArtifactStore()));
