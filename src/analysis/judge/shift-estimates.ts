@@ -4,10 +4,10 @@
  * judgements use the cheaper mean difference.
  */
 import type { RuleSet } from '../rule-set.js';
-import { hodgesLehmannShift } from '../statistics/hodges-lehmann.js';
+import { hodgesLehmannShiftSorted } from '../statistics/hodges-lehmann.js';
 import type { JudgeState } from './judge-state.js';
 import type { KhiResult } from './khi-result.js';
-import { prepareValues } from './prepare-values.js';
+import { prepareSample } from './prepare-values.js';
 
 const CONFIDENCE = 0.95;
 
@@ -22,11 +22,12 @@ export function withShiftEstimates(
     const khiState = state.khis[result.name];
     if (rule?.test !== 'mann-whitney' || khiState === undefined || result.classification === 'error')
       return result;
-    const canary = prepareValues(rule, khiState.canary.values).values;
-    const baseline = prepareValues(rule, khiState.baseline.values).values;
+    // The same prepared and sorted samples the look's tests used (prepareSample keeps them).
+    const canary = prepareSample(rule, khiState.canary.values).sorted;
+    const baseline = prepareSample(rule, khiState.baseline.values).sorted;
     if (canary.length === 0 || baseline.length === 0) return result;
     try {
-      const shift = hodgesLehmannShift(canary, baseline, { confidenceLevel: CONFIDENCE });
+      const shift = hodgesLehmannShiftSorted(canary, baseline, { confidenceLevel: CONFIDENCE });
       return {
         ...result,
         effect: {

@@ -7,7 +7,7 @@
  */
 import { normalPpf } from './normal-distribution.js';
 import { mannWhitneySigma } from './mann-whitney.js';
-import { rankSumSorted, sortedCopy } from './rank-sum.js';
+import { rankSumSorted, shiftedRankSums, sortedCopy } from './rank-sum.js';
 import { zeroin } from './r-zeroin.js';
 import { StatisticsError } from './statistics-error.js';
 import { ALTERNATIVES, type Alternative } from './alternative.js';
@@ -50,21 +50,30 @@ export function hodgesLehmannShift(
 ): HodgesLehmannResult {
   assertSample(OPERATION, 'x', x);
   assertSample(OPERATION, 'y', y);
+  return hodgesLehmannShiftSorted(sortedCopy(x), sortedCopy(y), options);
+}
+
+/**
+ * `hodgesLehmannShift` of samples already sorted ascending (e.g. by `sortedCopy`). The samples are
+ * not checked again: they must be non-empty, finite and sorted.
+ */
+export function hodgesLehmannShiftSorted(
+  xs: Float64Array,
+  ys: Float64Array,
+  options: HodgesLehmannOptions = {},
+): HodgesLehmannResult {
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   const alternative = options.alternative ?? 'two-sided';
   const requested = options.method ?? 'auto';
   assertOpenUnit(OPERATION, 'confidenceLevel', confidenceLevel);
   assertOneOf(OPERATION, 'alternative', alternative, ALTERNATIVES);
   assertOneOf(OPERATION, 'method', requested, METHODS);
-  const xs = sortedCopy(x);
-  const ys = sortedCopy(y);
-  const hasTies = rankSumSorted(xs, ys).hasTies;
-  const exact = requested === 'exact' || (requested === 'auto' && x.length < 50 && y.length < 50);
-  if (exact && !hasTies) {
-    if (x.length * y.length > MAX_EXACT_PAIRS) {
+  const exact = requested === 'exact' || (requested === 'auto' && xs.length < 50 && ys.length < 50);
+  if (exact && !rankSumSorted(xs, ys).hasTies) {
+    if (xs.length * ys.length > MAX_EXACT_PAIRS) {
       throw new StatisticsError(
         'INVALID_OPTION',
-        `${OPERATION}: method 'exact' needs n·m ≤ ${MAX_EXACT_PAIRS}, got ${x.length}·${y.length}`,
+        `${OPERATION}: method 'exact' needs n·m ≤ ${MAX_EXACT_PAIRS}, got ${xs.length}·${ys.length}`,
       );
     }
     return exactShift(xs, ys, confidenceLevel, alternative);
@@ -115,24 +124,36 @@ function median(sorted: Float64Array): number {
 }
 
 /**
- * z of the rank sum of x − d against y (R's W(d)), in O(n + m) from the sorted samples: x − d
- * stays sorted, so one merge gives the midranks and tie groups exactly as R's `rank(c(x - d, y))`.
+ * R's W(d) before the continuity correction: the centred rank sum of x − d against y and its
+ * tie-corrected σ, in O(n + m) from the sorted samples (x − d stays sorted, so the midranks and tie
+ * groups are exactly those of R's `rank(c(x - d, y))`). Each d is computed once: the three root
+ * searches share their end points.
  */
-function shiftedZ(xs: Float64Array, ys: Float64Array, d: number, correction: (dz: number) => number): number {
-  const shifted = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) shifted[i] = (xs[i] as number) - d;
+function shiftedRankStatistic(
+  xs: Float64Array,
+  ys: Float64Array,
+): (d: number) => { dz: number; sigma: number } {
   const nx = xs.length;
   const ny = ys.length;
-  const { rankSumX, tieTerm } = rankSumSorted(shifted, ys);
-  const dz = rankSumX - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
-  const sigma = mannWhitneySigma(nx, ny, tieTerm);
-  if (sigma === 0) {
-    throw new StatisticsError(
-      'NOT_COMPUTABLE',
-      `${OPERATION}: cannot compute an interval when all observations are tied`,
-    );
-  }
-  return (dz - correction(dz)) / sigma;
+  const rankSums = shiftedRankSums(xs, ys);
+  const seen = new Map<number, { dz: number; sigma: number }>();
+  return (d) => {
+    let statistic = seen.get(d);
+    if (statistic === undefined) {
+      const { rankSumX, tieTerm } = rankSums(d);
+      const dz = rankSumX - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
+      const sigma = mannWhitneySigma(nx, ny, tieTerm);
+      if (sigma === 0) {
+        throw new StatisticsError(
+          'NOT_COMPUTABLE',
+          `${OPERATION}: cannot compute an interval when all observations are tied`,
+        );
+      }
+      statistic = { dz, sigma };
+      seen.set(d, statistic);
+    }
+    return statistic;
+  };
 }
 
 function asymptoticShift(
@@ -152,7 +173,11 @@ function asymptoticShift(
     if (alternative === 'less') return -0.5;
     return Math.sign(dz) * 0.5;
   };
-  const w = (d: number): number => shiftedZ(xs, ys, d, correction);
+  const statistic = shiftedRankStatistic(xs, ys);
+  const w = (d: number): number => {
+    const { dz, sigma } = statistic(d);
+    return (dz - correction(dz)) / sigma;
+  };
   const wMin = w(muMin);
   const wMax = w(muMax);
   const root = (zq: number): number => {
@@ -172,7 +197,10 @@ function asymptoticShift(
   } else {
     upper = root(normalPpf(alpha));
   }
-  const w0 = (d: number): number => shiftedZ(xs, ys, d, () => 0);
+  const w0 = (d: number): number => {
+    const { dz, sigma } = statistic(d);
+    return dz / sigma;
+  };
   const f0 = w0(muMin);
   const f1 = w0(muMax);
   if (f0 * f1 > 0) {

@@ -16,26 +16,24 @@ function logPowerTerms(a: number, b: number, x: number, y: number): number {
 
 /** The continued fraction whose reciprocal times the power terms is I_x(a, b); best for x ≤ a/(a+b). */
 function fraction(a: number, b: number, x: number, y: number): number {
-  let m = 1;
-  const next = (): readonly [number, number] => {
+  let f = (a * (a * y - b * x + 1)) / (a + 1); // b0, the m = 0 term
+  if (f === 0) f = TINY;
+  let c = f;
+  let d = 0;
+  // Term m of the fraction is computed in place, and the constants are locals: this loop runs hot,
+  // and a closure, a tuple or a module constant in it costs a heap access per term.
+  const tiny = TINY;
+  const maxTerms = MAX_TERMS;
+  for (let i = 0, m = 1; i < maxTerms; i++, m++) {
     const denom = a + 2 * m - 1;
     const aN = ((m * (a + m - 1)) / denom) * ((a + b + m - 1) / denom) * (b - m) * x * x;
     let bN = m;
     bN += (m * (b - m) * x) / (a + 2 * m - 1);
     bN += ((a + m) * (a * y - b * x + 1 + m * (2 - x))) / (a + 2 * m + 1);
-    m++;
-    return [aN, bN];
-  };
-  let f = (a * (a * y - b * x + 1)) / (a + 1); // b0, the m = 0 term
-  if (f === 0) f = TINY;
-  let c = f;
-  let d = 0;
-  for (let i = 0; i < MAX_TERMS; i++) {
-    const [aN, bN] = next();
     d = bN + aN * d;
-    if (d === 0) d = TINY;
+    if (d === 0) d = tiny;
     c = bN + aN / c;
-    if (c === 0) c = TINY;
+    if (c === 0) c = tiny;
     d = 1 / d;
     const delta = c * d;
     f *= delta;

@@ -44,6 +44,19 @@ export function mannWhitneyU(
 ): MannWhitneyResult {
   assertSample(OPERATION, 'x', x);
   assertSample(OPERATION, 'y', y);
+  return mannWhitneyUSorted(sortedCopy(x), sortedCopy(y), options);
+}
+
+/**
+ * `mannWhitneyU` of samples already sorted ascending (e.g. by `sortedCopy`), so that a caller
+ * running several tests on the same samples sorts them once. The samples are not checked again:
+ * they must be non-empty, finite and sorted.
+ */
+export function mannWhitneyUSorted(
+  xs: Float64Array,
+  ys: Float64Array,
+  options: MannWhitneyOptions = {},
+): MannWhitneyResult {
   const alternative = options.alternative ?? 'two-sided';
   const requested = options.method ?? 'auto';
   const useContinuity = options.useContinuity ?? true;
@@ -52,9 +65,9 @@ export function mannWhitneyU(
   if (typeof useContinuity !== 'boolean') {
     throw new StatisticsError('INVALID_OPTION', `${OPERATION}: useContinuity must be a boolean`);
   }
-  const n1 = x.length;
-  const n2 = y.length;
-  const { rankSumX, tieTerm, hasTies } = rankSumSorted(sortedCopy(x), sortedCopy(y));
+  const n1 = xs.length;
+  const n2 = ys.length;
+  const { rankSumX, tieTerm, hasTies } = rankSumSorted(xs, ys);
   const u1 = rankSumX - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const sigma = mannWhitneySigma(n1, n2, tieTerm);

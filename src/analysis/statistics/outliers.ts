@@ -2,6 +2,7 @@
  * Interquartile-range outlier removal (Tukey's fences).
  * Source: J. W. Tukey (1977), "Exploratory Data Analysis"; quartiles by NumPy's default (R-7) percentile.
  */
+import { sortedFloat64 } from './numeric-sort.js';
 import { percentileOfSorted } from './percentiles.js';
 import { StatisticsError } from './statistics-error.js';
 import { assertSample } from './validation.js';
@@ -25,7 +26,7 @@ export function removeOutliersIqr(values: readonly number[], factor = 1.5): Outl
       `${OPERATION}: factor must be a finite number ≥ 0, got ${String(factor)}`,
     );
   }
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortedFloat64(values);
   const q1 = percentileOfSorted(sorted, 25);
   const q3 = percentileOfSorted(sorted, 75);
   const iqr = q3 - q1;

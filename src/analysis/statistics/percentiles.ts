@@ -2,6 +2,7 @@
  * Sample percentiles with linear interpolation between order statistics.
  * Source: Hyndman & Fan (1996) definition 7, NumPy `np.percentile(a, q)` default ('linear').
  */
+import { sortedFloat64 } from './numeric-sort.js';
 import { StatisticsError } from './statistics-error.js';
 import { assertSample } from './validation.js';
 
@@ -29,5 +30,5 @@ export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number
 /** The q-th percentile (0 ≤ q ≤ 100) of `values` (R-7, NumPy's default). */
 export function percentile(values: readonly number[], q: number): number {
   assertSample(OPERATION, 'values', values);
-  return percentileOfSorted(Float64Array.from(values).sort(), q);
+  return percentileOfSorted(sortedFloat64(values), q);
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hodgesLehmannShift } from '../../../src/analysis/statistics/hodges-lehmann.js';
+import {
+  hodgesLehmannShift,
+  hodgesLehmannShiftSorted,
+} from '../../../src/analysis/statistics/hodges-lehmann.js';
+import { sortedCopy } from '../../../src/analysis/statistics/rank-sum.js';
 import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
@@ -28,6 +32,16 @@ describe("hodgesLehmannShift agrees with R's wilcox.test(conf.int = TRUE)", () =
     expectClose(result.lower, c.lower, 'lower');
     expectClose(result.upper, c.upper, 'upper');
     expectClose(result.confidenceLevel, c.achievedConfidenceLevel, 'confidenceLevel');
+  });
+});
+
+describe('hodgesLehmannShiftSorted', () => {
+  it.each(fixture.cases)('equals hodgesLehmannShift on the sorted $sample, $alternative', (c) => {
+    const { x, y } = sampleOf(fixture, c.sample);
+    const options = { alternative: c.alternative, confidenceLevel: c.confidenceLevel };
+    expect(hodgesLehmannShiftSorted(sortedCopy(x), sortedCopy(y), options)).toEqual(
+      hodgesLehmannShift(x, y, options),
+    );
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitneyU, type MannWhitneyMethod } from '../../../src/analysis/statistics/mann-whitney.js';
+import {
+  mannWhitneyU,
+  mannWhitneyUSorted,
+  type MannWhitneyMethod,
+} from '../../../src/analysis/statistics/mann-whitney.js';
+import { sortedCopy } from '../../../src/analysis/statistics/rank-sum.js';
 import type { Alternative } from '../../../src/analysis/statistics/alternative.js';
 import { expectClose, loadFixture, sampleOf } from './fixtures.js';
 
@@ -26,6 +31,21 @@ describe('mannWhitneyU agrees with scipy.stats.mannwhitneyu', () => {
     expectClose(result.statistic, c.statistic, 'statistic');
     expectClose(result.pValue, c.pValue, 'pValue');
     expect(result.method).toBe(c.methodUsed);
+  });
+});
+
+describe('mannWhitneyUSorted', () => {
+  it.each(fixture.cases)('equals mannWhitneyU on the sorted $sample, $alternative, $method', (c) => {
+    const { x, y } = sampleOf(fixture, c.sample);
+    const options = { alternative: c.alternative, method: c.method, useContinuity: c.useContinuity };
+    expect(mannWhitneyUSorted(sortedCopy(x), sortedCopy(y), options)).toEqual(mannWhitneyU(x, y, options));
+  });
+
+  it('checks its options', () => {
+    const one = Float64Array.of(1);
+    expect(() => mannWhitneyUSorted(one, one, { alternative: 'sideways' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }) as Error,
+    );
   });
 });
 

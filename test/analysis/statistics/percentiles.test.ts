@@ -60,6 +60,13 @@ describe('handleMissingValues', () => {
     });
   });
 
+  it('returns the values themselves when none is missing', () => {
+    const complete = [4, 1.5, -2];
+    const result = handleMissingValues(complete, { kind: 'replace', replacement: 9 });
+    expect(result).toEqual({ values: [4, 1.5, -2], removed: 0, replaced: 0 });
+    expect(result.values).toBe(complete);
+  });
+
   it('replaces them by 0 by default, or by the given value', () => {
     expect(handleMissingValues(values, { kind: 'replace' })).toEqual({
       values: [1, 0, 3, 0, 0, 6],
