@@ -178,7 +178,7 @@ export function runSpeed(options: { quick: boolean }): SpeedResult {
           name: '12-KHI judgement (one `judgeInterval`)',
           vigilMs: judgement.ms,
           scipyMs: scipy.twelveMs,
-          note: 'Vigil: the full step (per distribution KHI: one-sided Mann-Whitney vs the tolerance-shifted baseline, two-sided Mann-Whitney, Hodges-Lehmann shift with CI, percentiles; per ratio KHI: rate mSPRT update, exact conditional test, CI; Holm, classify, score, decide) vs SciPy: 6 `mannwhitneyu` + 6 `binomtest`',
+          note: 'Vigil: the full step (per distribution KHI: one-sided Mann-Whitney vs the tolerance-shifted baseline, two-sided Mann-Whitney, Hodges-Lehmann shift with CI, percentiles; per ratio KHI: one-sided exact conditional tests on all counts so far (group-sequential), the two-sided test, CIs; Holm, classify, score, decide) vs SciPy: 6 `mannwhitneyu` + 6 `binomtest`',
           pValueDifference: relativeDifference(fixedP, scipy.twelveP),
         },
         {
