@@ -55,6 +55,9 @@ export function createQueuedJourneyDispatch(options: QueuedJourneyDispatchOption
     connection: options.connection,
     prefix: options.prefix,
   });
+  // Every run in flight waits on these emitters (BullMQ adds a listener per waiting job).
+  queue.setMaxListeners(1000);
+  events.setMaxListeners(1000);
   const timeoutMs = options.runTimeoutMs ?? 180_000;
   const now = options.now ?? Date.now;
   return {
