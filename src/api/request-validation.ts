@@ -40,7 +40,8 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const where =
     httpPart === 'querystring' ? 'query string' : httpPart === 'params' ? 'path' : (httpPart ?? 'request');
   return (data: unknown) => {
-    if (validate(data)) return { value: data };
+    // `true`, not `{ value }`: Ajv coerces and fills defaults in place, and Fastify keeps the object.
+    if (validate(data)) return true;
     const details = issuesFromAjvErrors(validate.errors ?? []);
     return {
       error: new ApiError('VALIDATION_FAILED', `invalid ${where}: ${details.length} problem(s)`, details),

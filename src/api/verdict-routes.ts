@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import { isDecided, type Verification } from '../verification/verification.js';
 import { ApiError } from './api-errors.js';
 import { requireScope } from './authentication.js';
@@ -27,9 +27,46 @@ const DECIDED_ANSWERS_KEPT = 10_000;
 export function registerVerdictRoutes(instance: FastifyInstance, context: RouteContext): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { store, authenticate, maxWaitSeconds } = context;
-  // A verdict is recorded once and never changes: keep decided answers serialised. Reading,
-  // decoding and re-serialising the record was most of this endpoint's CPU (bench/daemon).
-  const decidedAnswers = new Map<string, string>();
+  // A verdict is recorded once and never changes: keep decided answers serialised, as bytes.
+  // Reading, decoding and re-serialising the record was most of this endpoint's CPU (bench/daemon).
+  const decidedAnswers = new Map<string, Buffer>();
+
+  /** The answer for an id not in `decidedAnswers`: from the store, waiting when asked to. */
+  async function answerFromStore(
+    id: string,
+    wait: number,
+    log: FastifyBaseLogger,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const current = await store.get(id);
+    if (current === undefined) throw new ApiError('DEPLOYMENT_NOT_FOUND', `no deployment with id ${id}`);
+    if (isDecided(current.status)) {
+      const body = Buffer.from(reply.serialize(toVerdictView(current)) as string); // the route serialiser yields JSON text
+      if (decidedAnswers.size >= DECIDED_ANSWERS_KEPT)
+        decidedAnswers.delete(decidedAnswers.keys().next().value as string);
+      decidedAnswers.set(id, body);
+      void reply.type(JSON_TYPE).send(body);
+      return;
+    }
+    if (wait === 0) {
+      void reply.send(toVerdictView(current));
+      return;
+    }
+
+    const waited = await untilInterrupted(
+      store.waitForDecision(id, wait * 1000),
+      reply.raw,
+      context.shutdown,
+    );
+    if (waited.by === 'client') {
+      log.debug({ deploymentId: id }, 'verdict wait ended by client disconnect');
+      // The client is gone: answer nobody, and let Fastify forget the request.
+      reply.hijack();
+      return;
+    }
+    if (waited.by === 'shutdown') log.info({ deploymentId: id }, 'verdict wait ended by shutdown');
+    void reply.send(toVerdictView(waited.value ?? current));
+  }
 
   app.get(
     '/v1/deployments/:id/verdict',
@@ -47,35 +84,14 @@ export function registerVerdictRoutes(instance: FastifyInstance, context: RouteC
         response: { 200: VerdictResponseSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => {
+    // Not async: a decided answer is sent without a promise or a microtask (most reads once decided).
+    (request, reply) => {
       const { id } = request.params;
       const cached = decidedAnswers.get(id);
-      // `as never`: the typed reply expects the view object; a pre-serialised string is sent as is.
-      if (cached !== undefined) return reply.type(JSON_TYPE).send(cached as never);
-      const current = await store.get(id);
-      if (current === undefined) throw new ApiError('DEPLOYMENT_NOT_FOUND', `no deployment with id ${id}`);
-      if (isDecided(current.status)) {
-        const body = reply.serialize(toVerdictView(current)) as string; // the route serialiser yields JSON text
-        if (decidedAnswers.size >= DECIDED_ANSWERS_KEPT)
-          decidedAnswers.delete(decidedAnswers.keys().next().value as string);
-        decidedAnswers.set(id, body);
-        return reply.type(JSON_TYPE).send(body as never);
-      }
-      if (request.query.wait === 0) return toVerdictView(current);
-
-      const waited = await untilInterrupted(
-        store.waitForDecision(id, request.query.wait * 1000),
-        reply.raw,
-        context.shutdown,
-      );
-      if (waited.by === 'client') {
-        request.log.debug({ deploymentId: id }, 'verdict wait ended by client disconnect');
-        // The client is gone: answer nobody, and let Fastify forget the request.
-        reply.hijack();
-        return reply;
-      }
-      if (waited.by === 'shutdown') request.log.info({ deploymentId: id }, 'verdict wait ended by shutdown');
-      return toVerdictView(waited.value ?? current);
+      // `as never`: the typed reply expects the view object; pre-serialised bytes are sent as they are.
+      if (cached === undefined) return answerFromStore(id, request.query.wait, request.log, reply);
+      void reply.type(JSON_TYPE).send(cached as never);
+      return undefined;
     },
   );
 }

@@ -85,6 +85,11 @@ describe('errors', () => {
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ code: 'INTERNAL_ERROR', message: 'internal error' });
     expect(failing.logText()).toContain('connection reset');
+    // The error line names the request and the caller (never the token).
+    expect(failing.logs.find((line) => line['msg'] === 'request failed')).toMatchObject({
+      reqId: response.headers['x-request-id'],
+      tokenName: 'writer',
+    });
     await failing.close();
   });
 
@@ -106,7 +111,23 @@ describe('errors', () => {
     const echoed = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'pipeline-42' } });
     expect(echoed.headers['x-request-id']).toBe('pipeline-42');
     const assigned = await t.app.inject({ url: '/healthz' });
-    expect(assigned.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(assigned.headers['x-request-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    const next = await t.app.inject({ url: '/healthz' });
+    expect(next.headers['x-request-id']).not.toBe(assigned.headers['x-request-id']);
+  });
+
+  it('sends the request id with error answers too', async () => {
+    const unauthenticated = await t.app.inject({
+      url: '/v1/deployments',
+      headers: { 'x-request-id': 'ci-7' },
+    });
+    expect(unauthenticated.statusCode).toBe(401);
+    expect(unauthenticated.headers['x-request-id']).toBe('ci-7');
+    const missing = await t.app.inject({ url: '/v2/anything', headers: { 'x-request-id': 'ci-8' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['x-request-id']).toBe('ci-8');
   });
 });
 
