@@ -105,8 +105,13 @@ function recordLookEvidence(
     const increment = intervalCounts(observations);
     return { ...previous, sloZHistory, rateMsprt: increment ? updateRateMsprt(initial, increment) : initial };
   }
+  // Only the side(s) the direction judges are read back; the other stays null (not computed).
+  const needed = (alternative: 'greater' | 'less') =>
+    rule.direction === 'either' || (alternative === 'greater') === (rule.direction === 'increase');
   const oneSided = (alternative: 'greater' | 'less') =>
-    accumulated ? zFromOneSidedPValue(oneSidedPValue(rule, accumulated, alternative)) : null;
+    accumulated && needed(alternative)
+      ? zFromOneSidedPValue(oneSidedPValue(rule, accumulated, alternative))
+      : null;
   return {
     ...previous,
     sloZHistory,
