@@ -63,7 +63,7 @@ function marker(id: string, canary: DemoShop) {
 }
 
 async function verdictOf(id: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
     const { data } = await api().get<Record<string, unknown>>(`/v1/deployments/${id}/verdict?wait=10`);
     if (!['pending', 'analyzing'].includes(data['status'] as string) || Date.now() > deadline) return data;
@@ -97,7 +97,7 @@ beforeAll(async () => {
     {},
   );
   daemon = await startDaemon(settings, { logger: pino({ level: 'silent' }) });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await daemon?.close();
@@ -138,5 +138,5 @@ describe('journeys end to end', () => {
       (khi) => khi.name === 'checkout',
     );
     expect(goodCheckout?.classification).toBe('pass');
-  }, 180_000);
+  }, 300_000);
 });
