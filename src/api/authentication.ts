@@ -131,8 +131,10 @@ export function requireScope(authenticate: Authenticator, scope: Scope): onReque
   };
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined for anything else. */
+export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  return match?.[1];
+  return BEARER.exec(header)?.[1];
 }

@@ -141,17 +141,20 @@ export class RequestDurationHistogram {
   }
 }
 
-/** Registers the histogram (or reuses one already on the registry) and returns its observer. */
-export function createHttpDurationObserver(registry: Registry): HttpDurationObserver {
+/** The registry's request-duration histogram, registered on first use. */
+export function httpDurationHistogram(registry: Registry): RequestDurationHistogram {
   const existing = registry.getSingleMetric(HTTP_DURATION_METRIC) as unknown;
-  let histogram: RequestDurationHistogram;
-  if (existing instanceof RequestDurationHistogram) histogram = existing;
-  else {
-    histogram = new RequestDurationHistogram();
-    // The registry only reads name, help, type, aggregator, get() and reset(), and throws when
-    // another metric has this name.
-    registry.registerMetric(histogram as unknown as Histogram);
-  }
+  if (existing instanceof RequestDurationHistogram) return existing;
+  const histogram = new RequestDurationHistogram();
+  // The registry only reads name, help, type, aggregator, get() and reset(), and throws when
+  // another metric has this name.
+  registry.registerMetric(histogram as unknown as Histogram);
+  return histogram;
+}
+
+/** The observer of Fastify's answers, on the registry's request-duration histogram. */
+export function createHttpDurationObserver(registry: Registry): HttpDurationObserver {
+  const histogram = httpDurationHistogram(registry);
   return (request, statusCode, elapsedMs) => {
     // `is404` is a field read; `routeOptions` builds an object, so only matched routes pay for it.
     const route = request.is404 ? UNMATCHED : (request.routeOptions.url ?? UNMATCHED);

@@ -3,6 +3,7 @@
  */
 import type { VerificationStore } from '../store/verification-store.js';
 import type { Authenticator } from './authentication.js';
+import type { DecidedVerdicts } from './decided-verdicts.js';
 import type { MarkerIngest } from './marker-ingest.js';
 import type { Links } from './verification-views.js';
 
@@ -14,6 +15,8 @@ export interface RouteContext {
   readonly maxWaitSeconds: number;
   /** Aborted when the app starts closing: long-polls answer at once. */
   readonly shutdown: AbortSignal;
+  /** Answers of decided verifications, stored by the verdict route, read ahead of Fastify too. */
+  readonly decided: DecidedVerdicts;
 }
 
 /** OpenAPI security requirement of the authenticated routes. */

@@ -20,18 +20,15 @@ import { BEARER_SECURITY, type RouteContext } from './route-context.js';
 import { toVerdictView } from './verification-views.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** Decided answers kept per process (about 5 KB each for 12 KHIs). */
-const DECIDED_ANSWERS_KEPT = 10_000;
 
 /** Registers the verdict long-poll. */
 export function registerVerdictRoutes(instance: FastifyInstance, context: RouteContext): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const { store, authenticate, maxWaitSeconds } = context;
-  // A verdict is recorded once and never changes: keep decided answers serialised, as bytes.
+  const { store, authenticate, maxWaitSeconds, decided } = context;
+  // A verdict is recorded once and never changes: decided answers are kept serialised, as bytes.
   // Reading, decoding and re-serialising the record was most of this endpoint's CPU (bench/daemon).
-  const decidedAnswers = new Map<string, Buffer>();
 
-  /** The answer for an id not in `decidedAnswers`: from the store, waiting when asked to. */
+  /** The answer for an id not among the decided answers: from the store, waiting when asked to. */
   async function answerFromStore(
     id: string,
     wait: number,
@@ -42,9 +39,7 @@ export function registerVerdictRoutes(instance: FastifyInstance, context: RouteC
     if (current === undefined) throw new ApiError('DEPLOYMENT_NOT_FOUND', `no deployment with id ${id}`);
     if (isDecided(current.status)) {
       const body = Buffer.from(reply.serialize(toVerdictView(current)) as string); // the route serialiser yields JSON text
-      if (decidedAnswers.size >= DECIDED_ANSWERS_KEPT)
-        decidedAnswers.delete(decidedAnswers.keys().next().value as string);
-      decidedAnswers.set(id, body);
+      decided.remember(id, body);
       void reply.type(JSON_TYPE).send(body);
       return;
     }
@@ -87,7 +82,7 @@ export function registerVerdictRoutes(instance: FastifyInstance, context: RouteC
     // Not async: a decided answer is sent without a promise or a microtask (most reads once decided).
     (request, reply) => {
       const { id } = request.params;
-      const cached = decidedAnswers.get(id);
+      const cached = decided.get(id);
       // `as never`: the typed reply expects the view object; pre-serialised bytes are sent as they are.
       if (cached === undefined) return answerFromStore(id, request.query.wait, request.log, reply);
       void reply.type(JSON_TYPE).send(cached as never);
