@@ -8,19 +8,13 @@ import { createHash } from 'node:crypto';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './api/build-app.js';
 import type { ApiToken } from './api/api-deps.js';
 import { loadRuleSetDirectory } from './config/load-rule-sets.js';
 import type { Settings } from './config/settings-schema.js';
 import { createIngest } from './ingest/accept-marker.js';
-import { loadProbeDirectory } from './journeys/load-probe.js';
-import { createLocalJourneyDispatch } from './journeys/local-journey-dispatch.js';
-import { createPlaywrightJourneyRunner } from './journeys/playwright-journey-runner.js';
-import { createQueuedJourneyDispatch, startJourneyWorker } from './queue/journey-queue.js';
-import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
-import type { JourneyDispatch } from './verification/gather-journeys.js';
 import { createBullmqStepScheduler } from './queue/bullmq-step-scheduler.js';
 import { STEP_QUEUE_NAME, type StepJob } from './queue/step-job.js';
 import { startStepWorker } from './queue/step-worker.js';
@@ -87,7 +81,13 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     queryDelaySeconds: settings.prometheus.queryDelaySeconds,
   });
   const workerConnection = new Redis(settings.redisUrl, redisOptions);
-  const journeys = await startJourneys(settings, ruleSets, redisOptions, bullPrefix, logger);
+  // Playwright and the probe compiler add ~110 MiB to the process: loaded only when needed.
+  const needsJourneys = [...ruleSets.values()].some(({ ruleSet }) => ruleSet.khis.some((khi) => khi.journey));
+  const journeys = needsJourneys
+    ? await (
+        await import('./journeys/start-journeys.js')
+      ).startJourneys(settings, redisOptions, bullPrefix, logger)
+    : undefined;
   const worker = startStepWorker({
     connection: workerConnection,
     prefix: bullPrefix,
@@ -150,56 +150,6 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         await stopTracing();
         logger.info('stopped');
       })()),
-  };
-}
-
-/**
- * Journeys, when a loaded rule set has journey KHIs: probes loaded (and type-checked) once, one
- * lazily started Chromium per daemon, runs shared with other daemons through the journey queue.
- */
-async function startJourneys(
-  settings: Settings,
-  ruleSets: Awaited<ReturnType<typeof loadRuleSetDirectory>>,
-  redisOptions: RedisOptions,
-  prefix: string,
-  logger: Logger,
-): Promise<{ dispatch: JourneyDispatch; close: () => Promise<void> } | undefined> {
-  const needed = [...ruleSets.values()].some(({ ruleSet }) => ruleSet.khis.some((khi) => khi.journey));
-  if (!needed) return undefined;
-  const options = settings.journeys;
-  const catalog = await loadProbeDirectory(options.probesDir, { reuseCompiled: true });
-  for (const problem of catalog.problems) logger.error({ err: problem }, 'probe cannot be used');
-  logger.info({ probes: [...catalog.probes.keys()], probesDir: options.probesDir }, 'probes loaded');
-  const runner = createPlaywrightJourneyRunner({
-    logger,
-    executablePath: options.chromiumPath,
-    concurrency: options.concurrency,
-    passingEvidenceRate: options.passingEvidenceRate,
-    artifactStore: createFilesystemArtifactStore(settings.artifactsDir),
-  });
-  const connection = new Redis(settings.redisUrl, redisOptions);
-  const worker = startJourneyWorker({
-    connection,
-    prefix,
-    concurrency: options.concurrency,
-    logger,
-    local: createLocalJourneyDispatch(runner, () => catalog),
-  });
-  const dispatchConnection = new Redis(settings.redisUrl, redisOptions);
-  const dispatch = createQueuedJourneyDispatch({
-    connection: dispatchConnection,
-    prefix,
-    runTimeoutMs: options.runTimeoutMs,
-  });
-  return {
-    dispatch,
-    close: async () => {
-      await worker.close();
-      await dispatch.close();
-      await runner.close();
-      connection.disconnect();
-      dispatchConnection.disconnect();
-    },
   };
 }
 
