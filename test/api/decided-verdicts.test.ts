@@ -152,5 +152,4 @@ describe('decided verdicts answered ahead of Fastify', () => {
     if (response instanceof Response) expect(response.status).toBe(503);
     t = await buildTestApp(); // afterEach closes a fresh app
   });
-
 });

@@ -13,6 +13,10 @@
  *   largest finite bound: a lower bound of their real duration. Reading every request as its
  *   bucket's upper bound instead hid any shift that stays within a bucket from the
  *   tolerance-shifted test (a +25% latency regression with the client libraries' default buckets).
+ * - Interpolated values are rounded to 4 significant digits of the bucket's upper bound (a grid of
+ *   at most 0.1% of it): far finer than any tolerance a rule sets, and the judge state, which keeps
+ *   every value of every interval as JSON, is a third the size (shortest decimals instead of 17
+ *   digits; bench/daemon capacity).
  * - More than `maxValues` requests are thinned deterministically to exactly `maxValues`, keeping
  *   each bucket's share (largest-remainder apportionment, ties to the lower bucket). Memory stays
  *   bounded; the test sees fewer samples, so it can only lose power, never gain false confidence.
@@ -73,8 +77,12 @@ export function histogramToValues(
     const n = kept[index] ?? 0;
     const { lower, upper } = bucketRange(bucket.le, counts[index - 1]?.le, largestFinite);
     // A single point needs no interpolation (and `-Inf` − `-Inf` would be NaN).
-    for (let i = 0; i < n; i += 1)
-      values.push(lower === upper ? upper : lower + ((upper - lower) * (i + 0.5)) / n);
+    if (lower === upper) {
+      for (let i = 0; i < n; i += 1) values.push(upper);
+      return;
+    }
+    const round = roundingFor(upper);
+    for (let i = 0; i < n; i += 1) values.push(round(lower + ((upper - lower) * (i + 0.5)) / n));
   });
   return { values, requests, thinned };
 }
@@ -93,6 +101,18 @@ function bucketRange(
   if (previousLe === undefined) return { lower: le > 0 ? 0 : le, upper: le };
   // A `-Inf` bound below gives nothing to interpolate from (Prometheus would return NaN).
   return { lower: Number.isFinite(previousLe) ? previousLe : le, upper: le };
+}
+
+const SIGNIFICANT_DIGITS = 4;
+
+/** Rounds to SIGNIFICANT_DIGITS digits of `upper`'s magnitude (as is for bounds ≤ 0). */
+function roundingFor(upper: number): (value: number) => number {
+  if (!(upper > 0)) return (value) => value;
+  const scale = 10 ** (SIGNIFICANT_DIGITS - Math.ceil(Math.log10(upper)));
+  // Dividing the rounded integer by the power of ten gives the double nearest the short decimal.
+  return scale >= 1
+    ? (value) => Math.round(value * scale) / scale
+    : (value) => Math.round(value * scale) * (1 / scale);
 }
 
 /** Scales `counts` to sum to exactly `target` by the largest-remainder method; deterministic. */
