@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Scope } from '../config/settings-schema.js';
 import type { VerificationStore } from '../store/verification-store.js';
 import type { MarkerIngest } from './marker-ingest.js';
+import type { OtlpReceiver } from './otlp-routes.js';
 
 /** `markers:write`, `verdicts:read` or `admin`; `admin` implies every other scope. */
 export type { Scope };
@@ -36,6 +37,8 @@ export interface ApiDeps {
   readonly publicBaseUrl?: string;
   /** Longest verdict long-poll a client may ask for, in seconds; 60 when absent. */
   readonly maxWaitSeconds?: number;
+  /** The embedded OTLP trace receiver (`POST /v1/traces`); not served when absent. */
+  readonly traces?: OtlpReceiver;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;

@@ -13,6 +13,7 @@ import { handleError, handleNotFound } from './error-handler.js';
 import { answerDecidedVerdict, DecidedVerdicts, type DecidedVerdictAnswerer } from './decided-verdicts.js';
 import { createHttpDurationObserver, httpDurationHistogram } from './http-metrics.js';
 import { registerOperationsRoutes } from './operations-routes.js';
+import { registerOtlpRoutes } from './otlp-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
@@ -175,6 +176,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
         { name: 'deployments', description: 'Deployment markers and verifications' },
         { name: 'verdicts', description: 'Verdicts, long-polled' },
         { name: 'operations', description: 'Health, readiness, metrics' },
+        { name: 'traces', description: 'The embedded OTLP/HTTP trace receiver' },
       ],
     },
   });
@@ -182,6 +184,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerDeploymentRoutes(instance, context);
     registerVerdictRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
+    if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     done();
   });
   return app;

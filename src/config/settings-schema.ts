@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './schema-validation.js';
 
-export const SCOPES = ['markers:write', 'verdicts:read', 'admin'] as const;
+export const SCOPES = ['markers:write', 'verdicts:read', 'traces:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const TokenSchema = Type.Object(

@@ -25,6 +25,7 @@ export const TOKENS = {
   writer: 'writer-token-0123456789',
   reader: 'reader-token-0123456789',
   admin: 'admin-token-0123456789',
+  tracer: 'tracer-token-0123456789',
   none: 'no-scope-token-0123456789',
 } as const;
 
@@ -32,6 +33,7 @@ const TOKEN_SCOPES: Record<keyof typeof TOKENS, Scope[]> = {
   writer: ['markers:write'],
   reader: ['verdicts:read'],
   admin: ['admin'],
+  tracer: ['traces:write'],
   none: [],
 };
 
