@@ -2,8 +2,9 @@
  * `npm run bench`: every benchmark. Detection, ablation and speed (issue 2) rewrite the results
  * section of docs/benchmarks.md at the end (between its markers); the daemon benchmarks (verdict
  * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
- * The journey benchmark (issue 4) prints its table for the hand-kept journey section.
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys,
+ * The journey benchmark (issue 4) and the OTLP ingest benchmark (issue 5) print their tables for
+ * their hand-kept sections.
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces,
  * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { runSpeed } from './speed/run-speed.js';
 import { renderCapacity, runCapacity } from './daemon/capacity.js';
 import { renderVerdictEndpoint, runVerdictEndpoint } from './daemon/verdict-endpoint.js';
 import { renderJourneyBenchmark, runJourneyBenchmark } from './journeys/run-journeys.js';
+import { renderOtlpIngest, runOtlpIngest } from './traces/otlp-ingest.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,8 +52,10 @@ if (values.only === undefined || values.only === 'daemon') {
 }
 if (values.only === undefined || values.only === 'journeys')
   console.log(`\n${renderJourneyBenchmark(await runJourneyBenchmark({ quick }))}`);
-// The daemon and journey sections of docs/benchmarks.md are kept by hand.
-const onlyDaemon = values.only === 'daemon' || values.only === 'journeys';
+if (values.only === undefined || values.only === 'traces')
+  console.log(`\n${renderOtlpIngest(await runOtlpIngest({ quick }))}`);
+// The daemon, journey and trace sections of docs/benchmarks.md are kept by hand.
+const onlyDaemon = values.only === 'daemon' || values.only === 'journeys' || values.only === 'traces';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
 if (!onlyDaemon) console.log(`\n${markdown}`);

@@ -21,6 +21,7 @@ import { startStepWorker } from './queue/step-worker.js';
 import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
 import { createRedisVerificationStore } from './store/redis-verification-store.js';
 import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
+import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
 import { startTracing } from './telemetry/tracing.js';
 import { runDueSteps } from './verification/run-step.js';
 
@@ -127,6 +128,20 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
     maxWaitSeconds: settings.api.maxWaitSeconds,
+    ...(settings.traces.receiver && {
+      traces: {
+        summaries: new TraceSummaries({
+          bucketSeconds: settings.traces.bucketSeconds,
+          retentionSeconds: settings.traces.retentionSeconds,
+          maxCells: settings.traces.maxCells,
+          maxSignaturesPerCell: DEFAULT_TRACE_SUMMARY_LIMITS.maxSignaturesPerCell,
+          maxExemplars: settings.traces.maxExemplars,
+        }),
+        versionAttribute: settings.traces.versionAttribute,
+        bodyLimitBytes: settings.traces.bodyLimitBytes,
+        spans: metrics.otlpSpans,
+      },
+    }),
     ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
   });
   const url = await app.listen({ host: settings.host, port: settings.port });

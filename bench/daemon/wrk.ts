@@ -17,6 +17,10 @@ export interface WrkOptions {
   readonly threads: number;
   readonly durationSeconds: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** HTTP method (GET when absent). */
+  readonly method?: string;
+  /** Request bodies, read from these files and sent in turn. */
+  readonly bodyFiles?: readonly string[];
 }
 
 export interface WrkResult {
@@ -52,6 +56,23 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     const lines = Object.entries(options.headers ?? {}).map(
       ([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`,
     );
+    if (options.method !== undefined) lines.push(`wrk.method = ${luaString(options.method)}`);
+    if (options.bodyFiles !== undefined && options.bodyFiles.length > 0) {
+      // Bodies are read once per wrk thread; each request takes the next one.
+      lines.push(
+        'local bodies = {}',
+        `for i, path in ipairs({ ${options.bodyFiles.map(luaString).join(', ')} }) do`,
+        '  local file = assert(io.open(path, "rb"))',
+        '  bodies[i] = file:read("*a")',
+        '  file:close()',
+        'end',
+        'local next_body = 0',
+        'request = function()',
+        '  next_body = next_body % #bodies + 1',
+        '  return wrk.format(nil, nil, nil, bodies[next_body])',
+        'end',
+      );
+    }
     await writeFile(script, `${lines.join('\n')}\n`);
     const { stdout } = await run(
       'wrk',

@@ -8,7 +8,7 @@ import type { VerificationStore } from '../store/verification-store.js';
 import type { MarkerIngest } from './marker-ingest.js';
 import type { OtlpReceiver } from './otlp-routes.js';
 
-/** `markers:write`, `verdicts:read` or `admin`; `admin` implies every other scope. */
+/** `markers:write`, `verdicts:read`, `traces:write` or `admin`; `admin` implies every other scope. */
 export type { Scope };
 
 /** A configured API token, stored only as the SHA-256 (hex) of its plaintext. */

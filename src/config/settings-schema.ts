@@ -90,6 +90,32 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    traces: Type.Object(
+      {
+        receiver: Type.Boolean({
+          default: true,
+          description: 'Serve the embedded OTLP/HTTP trace receiver at POST /v1/traces (scope traces:write).',
+        }),
+        versionAttribute: Type.String({
+          minLength: 1,
+          default: 'service.version',
+          description:
+            "The resource attribute holding a span's version, matched against the marker's versions.",
+        }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+        bucketSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
+        retentionSeconds: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600 }),
+        maxCells: Type.Integer({
+          minimum: 100,
+          maximum: 1_000_000,
+          default: 20_000,
+          description:
+            'Operation summaries (series × time buckets) kept at once; spans beyond are dropped and counted.',
+        }),
+        maxExemplars: Type.Integer({ minimum: 0, maximum: 100_000, default: 500 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     api: Type.Object(
       {
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),

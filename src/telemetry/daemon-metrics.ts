@@ -10,6 +10,8 @@ export interface DaemonMetrics {
   readonly verdicts: Counter<'outcome'>;
   readonly stepDuration: Histogram;
   readonly backendErrors: Counter<'backend' | 'kind'>;
+  /** Spans the OTLP receiver got, by outcome: kept, rejected (unusable), dropped (memory bounds). */
+  readonly otlpSpans: Counter<'outcome'>;
 }
 
 /** Creates the registry; `countByStatus` is read on every scrape. */
@@ -46,6 +48,12 @@ export function createDaemonMetrics(
       name: 'vigil_backend_errors_total',
       help: 'Failed backend calls, by backend and kind.',
       labelNames: ['backend', 'kind'],
+      registers: [registry],
+    }),
+    otlpSpans: new Counter({
+      name: 'vigil_otlp_spans_total',
+      help: 'Spans received over OTLP, by outcome: kept, rejected (unusable) or dropped (over the memory bounds).',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };
