@@ -2,11 +2,13 @@
  * The demo shop: a small HTTP service instrumented with prom-client, run in two versions
  * (baseline and canary) so Vigil has something real to verify. Faults are configurable: a share
  * of requests answered with 500, extra latency, and a checkout button that silently stops working
- * (every response still 200: only a journey notices). Each shop has its own metrics registry, so
- * several can run in one process (tests start them in-process).
+ * (every response still 200: only a journey notices), or a checkout that throws an exception the
+ * baseline never throws (seen in its traces). Each shop has its own metrics registry and, when
+ * traced, its own tracer, so several can run in one process (tests start them in-process).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   renderAccountPage,
@@ -43,9 +45,19 @@ export interface ShopOptions {
   readonly latencyFactor?: number;
   /** The cart's checkout button no longer places the order (a script error); responses stay 200. */
   readonly brokenCheckout?: boolean;
+  /**
+   * Probability (0–1) that a checkout throws a TypeError the baseline never throws (answered 500):
+   * a new code path failing, for trace KHIs.
+   */
+  readonly newExceptionRate?: number;
+  /** Traces every page request as a SERVER span (see shop-tracing.ts); untraced when absent. */
+  readonly tracer?: Tracer;
   /** Uniform random numbers in [0, 1); injectable for reproducible runs. */
   readonly random?: () => number;
 }
+
+/** Every option with its default filled in (the tracer and random source aside). */
+export type ShopSettings = Required<Omit<ShopOptions, 'random' | 'tracer'>>;
 
 /** Requests the shop answered, by route and status code (`/metrics` excluded). */
 export type ShopCounts = Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -53,7 +65,7 @@ export type ShopCounts = Readonly<Record<string, Readonly<Record<string, number>
 export interface RunningShop {
   readonly url: string;
   readonly port: number;
-  readonly options: Readonly<Required<Omit<ShopOptions, 'random'>>>;
+  readonly options: Readonly<ShopSettings>;
   /** Requests answered so far, by route then status code. */
   counts(): ShopCounts;
   /** The Prometheus exposition text, as served at `/metrics`. */
@@ -121,11 +133,25 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     let code = 404;
     let html = renderErrorPage(settings, 404, 'Not found');
     const cookies = [`cart=${cartId}; Path=/; SameSite=Lax`];
+    const span = options.tracer?.startSpan(`${method} ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': method, 'http.route': route, 'url.path': url.pathname },
+    });
+    let failure: Error | undefined;
     if (route !== 'unmatched') {
       await delay(workMs(route, settings, random));
       if (random() < settings.errorRate) {
         code = 500;
         html = renderErrorPage(settings, 500, 'Something went wrong');
+        failure = new Error('injected failure (error rate)');
+      } else if (
+        route === '/checkout' &&
+        settings.newExceptionRate > 0 &&
+        random() < settings.newExceptionRate
+      ) {
+        code = 500;
+        html = renderErrorPage(settings, 500, 'Something went wrong');
+        failure = new TypeError("Cannot read properties of undefined (reading 'price')");
       } else if (route === '/login' || route === '/account') {
         const page = renderSessionRoute(method, route, body, sessionIdOf(request), settings, sessions);
         code = page.code;
@@ -136,6 +162,14 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
         code = 200;
         html = renderRoute(route, body, cartId, settings, carts);
       }
+    }
+    if (span !== undefined) {
+      span.setAttribute('http.response.status_code', code);
+      if (failure !== undefined) {
+        span.recordException(failure);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      }
+      span.end();
     }
     const labels = { method, route, code: String(code) };
     requests.inc(labels);
@@ -181,7 +215,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
 }
 
 /** Fills defaults and rejects impossible settings, naming the setting. */
-export function validateShopOptions(options: ShopOptions): Required<Omit<ShopOptions, 'random'>> {
+export function validateShopOptions(options: ShopOptions): ShopSettings {
   const settings = {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -191,6 +225,7 @@ export function validateShopOptions(options: ShopOptions): Required<Omit<ShopOpt
     extraLatencyMs: options.extraLatencyMs ?? 0,
     latencyFactor: options.latencyFactor ?? 1,
     brokenCheckout: options.brokenCheckout ?? false,
+    newExceptionRate: options.newExceptionRate ?? 0,
   };
   const problems: string[] = [];
   if (!Number.isInteger(settings.port) || settings.port < 0 || settings.port > 65535)
@@ -204,6 +239,8 @@ export function validateShopOptions(options: ShopOptions): Required<Omit<ShopOpt
     problems.push(`extraLatencyMs must be within [0, 10000], got ${settings.extraLatencyMs}`);
   if (!(settings.latencyFactor > 0 && settings.latencyFactor <= 100))
     problems.push(`latencyFactor must be within (0, 100], got ${settings.latencyFactor}`);
+  if (!(settings.newExceptionRate >= 0 && settings.newExceptionRate <= 1))
+    problems.push(`newExceptionRate must be within [0, 1], got ${settings.newExceptionRate}`);
   if (typeof settings.brokenCheckout !== 'boolean')
     problems.push(`brokenCheckout must be true or false, got ${String(settings.brokenCheckout)}`);
   if (problems.length > 0) throw new TypeError(`invalid demo shop options: ${problems.join('; ')}`);
@@ -242,7 +279,7 @@ function renderSessionRoute(
   route: string,
   body: string,
   sessionId: string | undefined,
-  settings: Required<Omit<ShopOptions, 'random'>>,
+  settings: ShopSettings,
   sessions: Map<string, string>,
 ): { code: number; html: string; sessionId?: string } {
   if (method === 'POST') {
@@ -265,7 +302,7 @@ function renderRoute(
   route: string,
   body: string,
   cartId: string,
-  settings: Required<Omit<ShopOptions, 'random'>>,
+  settings: ShopSettings,
   carts: Map<string, string[]>,
 ): string {
   const cart = carts.get(cartId) ?? [];
@@ -289,11 +326,7 @@ function renderRoute(
 }
 
 /** Simulated work: the route's base time with ±50% jitter, times the factor, plus the extra. */
-function workMs(
-  route: string,
-  settings: Required<Omit<ShopOptions, 'random'>>,
-  random: () => number,
-): number {
+function workMs(route: string, settings: ShopSettings, random: () => number): number {
   const base = BASE_WORK_MS[route] ?? 5;
   return base * (0.5 + random()) * settings.latencyFactor + settings.extraLatencyMs;
 }
