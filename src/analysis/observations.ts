@@ -15,6 +15,22 @@ export interface CountObservation {
 /** Individual measurements in the interval; `null` is a missing observation (see `nanStrategy`). */
 export interface ValuesObservation {
   readonly values: readonly (number | null)[];
+  /**
+   * When the values were read from histogram bucket counters: those counters. `values` is exactly
+   * `valuesFromHistogram(histogram)` (analysis/histogram-values.ts), so a store may keep the ~15
+   * counters instead of one value per request.
+   */
+  readonly histogram?: HistogramCounters;
+}
+
+/** One interval's cumulative bucket counters, as JSON can carry them (infinite bounds spelled out). */
+export interface HistogramCounters {
+  /** Upper bounds, `'+Inf'` / `'-Inf'` for the infinite ones. */
+  readonly le: readonly (number | '+Inf' | '-Inf')[];
+  /** Cumulative count per bound, as the backend answered (before rounding). */
+  readonly counts: readonly number[];
+  /** The thinning limit the values were made with. */
+  readonly maxValues: number;
 }
 
 export type Observation = CountObservation | ValuesObservation;

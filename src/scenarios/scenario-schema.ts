@@ -9,8 +9,23 @@ const CountObservationSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** What a histogram KHI's values were read from (the daemon records it; the judge reads `values`). */
+const HistogramCountersSchema = Type.Object(
+  {
+    le: Type.Array(Type.Union([Type.Number(), Type.Literal('+Inf'), Type.Literal('-Inf')]), {
+      maxItems: 10_000,
+    }),
+    counts: Type.Array(Type.Number(), { maxItems: 10_000 }),
+    maxValues: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
 const ValuesObservationSchema = Type.Object(
-  { values: Type.Array(Type.Union([Type.Number(), Type.Null()]), { maxItems: 5_000_000 }) },
+  {
+    values: Type.Array(Type.Union([Type.Number(), Type.Null()]), { maxItems: 5_000_000 }),
+    histogram: Type.Optional(HistogramCountersSchema),
+  },
   { additionalProperties: false },
 );
 

@@ -7,7 +7,7 @@
  * exact sufficient statistics an oracle needs. Used by the detection benchmark.
  */
 import type { IntervalObservations } from '../analysis/observations.js';
-import { histogramToValues, type CumulativeBucket } from '../sources/prometheus/histogram-values.js';
+import { histogramToValues, type CumulativeBucket } from '../analysis/histogram-values.js';
 import type { Random } from './random.js';
 
 export interface SteppedGroup {

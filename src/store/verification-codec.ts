@@ -4,6 +4,8 @@
  * edited value becomes a StoreError instead of an `undefined` deep in a worker; encoding checks
  * the input the same way, so nothing is stored that could not be read back.
  */
+import { histogramCountersProblem, valuesFromHistogram } from '../analysis/histogram-values.js';
+import type { HistogramCounters } from '../analysis/observations.js';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import type { Judgement } from '../analysis/judge/judge-interval.js';
 import { DeploymentMarkerSchema } from '../ingest/deployment-marker-schema.js';
@@ -226,15 +228,62 @@ function encodeJudgement(id: string, judgement: Judgement | null): string {
 function encodeJudgeState(operation: string, state: JudgeState): string {
   const problem = problemInJudgeState(state);
   if (problem !== undefined) throw new StoreError('INVALID_INPUT', `${operation}: judge state ${problem}`);
-  return JSON.stringify(state);
+  return JSON.stringify(withValuesKeptAsHistograms(state));
+}
+
+/**
+ * A group whose values all came from histogram counters is stored as the counters (~15 numbers
+ * per interval) without the values (one per request): decoding regenerates them bit for bit.
+ * With one value per request this was most of the state's size and its JSON work.
+ */
+function withValuesKeptAsHistograms(state: JudgeState): JudgeState {
+  let khis: Record<string, JudgeState['khis'][string]> | undefined;
+  for (const [name, khi] of Object.entries(state.khis)) {
+    const baseline = withoutValues(khi.baseline);
+    const canary = withoutValues(khi.canary);
+    if (baseline === khi.baseline && canary === khi.canary) continue;
+    khis ??= { ...state.khis };
+    khis[name] = { ...khi, baseline, canary };
+  }
+  return khis === undefined ? state : { ...state, khis };
+}
+
+function withoutValues<T extends { readonly values: unknown; readonly histograms?: readonly unknown[] }>(
+  group: T,
+): T {
+  if (group.histograms === undefined || group.histograms.length === 0) return group;
+  const { values: _values, ...rest } = group;
+  return rest as T;
 }
 
 /** Decodes a stored judge state; throws CORRUPT_RECORD. */
 export function decodeJudgeState(id: string, text: string): JudgeState {
   const value = parseStored(`judge state of ${id}`, text);
-  const problem = problemInJudgeState(value);
+  const problem = problemInJudgeState(value) ?? restoreValuesFromHistograms(value);
   if (problem !== undefined) throw new StoreError('CORRUPT_RECORD', `judge state of ${id}: ${problem}`);
   return value as JudgeState;
+}
+
+/** Puts back the values of groups stored as histogram counters; a problem names the KHI. */
+function restoreValuesFromHistograms(state: unknown): string | undefined {
+  const khis = (state as Json)['khis'] as Json;
+  for (const [name, khi] of Object.entries(khis)) {
+    if (!isObject(khi)) continue;
+    for (const group of ['baseline', 'canary'] as const) {
+      const accumulation = khi[group];
+      if (!isObject(accumulation) || accumulation['values'] !== undefined) continue;
+      const histograms = accumulation['histograms'];
+      if (!Array.isArray(histograms)) return `KHI ${name} ${group} has neither values nor histograms`;
+      const values: number[] = [];
+      for (const [index, counters] of histograms.entries()) {
+        const problem = histogramCountersProblem(counters);
+        if (problem !== undefined) return `KHI ${name} ${group} histograms[${index}] ${problem}`;
+        for (const v of valuesFromHistogram(counters as HistogramCounters)) values.push(v);
+      }
+      accumulation['values'] = values;
+    }
+  }
+  return undefined;
 }
 
 /** Encodes one step's evidence; throws INVALID_INPUT when it is malformed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramToValues } from '../../src/sources/prometheus/histogram-values.js';
+import { histogramToValues } from '../../src/analysis/histogram-values.js';
 import { createRandom } from '../../src/simulation/random.js';
 import {
   histogramLatencies,

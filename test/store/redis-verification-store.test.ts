@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { valuesFromHistogram } from '../../src/analysis/histogram-values.js';
+import { judgeInterval } from '../../src/analysis/judge/judge-interval.js';
+import type { HistogramCounters } from '../../src/analysis/observations.js';
 import {
   createRedisVerificationStore,
   type RedisVerificationStore,
@@ -12,7 +15,13 @@ import {
 import { StoreError, type StoreErrorCode } from '../../src/store/store-error.js';
 import { freePort } from '../support/free-port.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { sampleJudgeState, sampleStep, sampleVerdict, sampleVerification } from './sample-verification.js';
+import {
+  ruleSet,
+  sampleJudgeState,
+  sampleStep,
+  sampleVerdict,
+  sampleVerification,
+} from './sample-verification.js';
 import {
   describeVerificationStoreContract,
   type StoreSetupOptions,
@@ -111,6 +120,42 @@ describe('redis store', () => {
         'judge-state:dep-1',
         'verification:dep-1',
       ].map((key) => `${subject.prefix}${key}`),
+    );
+  });
+
+  it('stores a histogram KHI as its counters, not one value per request, and refuses broken counters', async () => {
+    const counters: HistogramCounters = {
+      le: [0.1, 1, '+Inf'],
+      counts: [3000, 5000, 5000],
+      maxValues: 200_000,
+    };
+    const judged = judgeInterval(ruleSet, sampleJudgeState(), {
+      khis: {
+        'error-rate': { baseline: { events: 1, total: 1000 }, canary: { events: 1, total: 1000 } },
+        latency: {
+          baseline: { values: valuesFromHistogram(counters), histogram: counters },
+          canary: { values: valuesFromHistogram(counters), histogram: counters },
+        },
+      },
+    });
+    const step = {
+      expectedIntervalsJudged: 0,
+      intervalsJudged: 1,
+      failedSteps: 0,
+      judgeState: judged.state,
+      lastJudgement: judged.judgement,
+    };
+    expect(await subject.store.saveStep('dep-1', step)).toBe(true);
+    const key = `${subject.prefix}judge-state:dep-1`;
+    const stored = (await subject.redis.get(key)) ?? '';
+    // 10,000 values would take ~70 KB; the counters take a few hundred bytes.
+    expect(stored.length).toBeLessThan(5000);
+    const parsed = JSON.parse(stored) as { khis: Record<string, { canary: { values?: unknown } }> };
+    expect(parsed.khis['latency']?.canary.values).toBeUndefined();
+    expect(await subject.store.getJudgeState('dep-1')).toEqual(judged.state);
+    await subject.redis.set(key, stored.replace('"maxValues":200000', '"maxValues":-1'));
+    await expect(subject.store.getJudgeState('dep-1')).rejects.toThrow(
+      /latency baseline histograms\[0\] maxValues/,
     );
   });
 

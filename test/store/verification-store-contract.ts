@@ -4,11 +4,15 @@
  * connections for Redis) to race against each other.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { valuesFromHistogram } from '../../src/analysis/histogram-values.js';
+import { judgeInterval } from '../../src/analysis/judge/judge-interval.js';
+import type { HistogramCounters } from '../../src/analysis/observations.js';
 import { StoreError, type StoreErrorCode } from '../../src/store/store-error.js';
 import type { VerificationStore } from '../../src/store/verification-store.js';
 import type { Verification } from '../../src/verification/verification.js';
 import {
   minutesAfter,
+  ruleSet,
   sampleJudgeState,
   sampleStep,
   sampleVerdict,
@@ -265,6 +269,34 @@ export function describeVerificationStoreContract(
           intervalsJudged: 2,
           failedSteps: 0,
         });
+      });
+
+      it('keeps histogram KHIs as their counters and gives back the same values, bit for bit', async () => {
+        await createAt('dep-1', 0);
+        const counters = (scale: number): HistogramCounters => ({
+          le: [0.05, 0.1, 0.25, '+Inf'],
+          counts: [400 * scale, 900 * scale, 1190 * scale, 1200 * scale],
+          maxValues: 200_000,
+        });
+        const judged = judgeInterval(ruleSet, sampleJudgeState(), {
+          khis: {
+            'error-rate': { baseline: { events: 1, total: 1000 }, canary: { events: 1, total: 1000 } },
+            latency: {
+              baseline: { values: valuesFromHistogram(counters(1)), histogram: counters(1) },
+              canary: { values: valuesFromHistogram(counters(2)), histogram: counters(2) },
+            },
+          },
+        });
+        expect(judged.state.khis['latency']?.canary.values).toHaveLength(2400);
+        const step = {
+          expectedIntervalsJudged: 0,
+          intervalsJudged: 1,
+          failedSteps: 0,
+          judgeState: judged.state,
+          lastJudgement: judged.judgement,
+        };
+        expect(await store.saveStep('dep-1', step)).toBe(true);
+        expect(await store.getJudgeState('dep-1')).toEqual(judged.state);
       });
 
       it('refuses a step whose expected intervalsJudged is stale, changing nothing', async () => {

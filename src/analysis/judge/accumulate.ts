@@ -3,7 +3,13 @@
  * counts (never averaged as a series of ratios) so sparse and zero-baseline errors keep their
  * weight; values are concatenated so the tests see every observation.
  */
-import { isCountObservation, type KhiObservations, type Observation } from '../observations.js';
+import {
+  isCountObservation,
+  type HistogramCounters,
+  type KhiObservations,
+  type Observation,
+  type ValuesObservation,
+} from '../observations.js';
 import type { KhiRule } from '../rule-set.js';
 import type { GroupAccumulation, KhiState } from './judge-state.js';
 
@@ -107,9 +113,22 @@ function addObservation(group: GroupAccumulation, observation: Observation | und
   }
   const present = presentCount(observation.values);
   const mean = present > 0 ? presentSum(observation.values) / present : null;
+  const histograms = histogramsAfter(group, observation);
   return {
     counts: group.counts,
     values: group.values.concat(observation.values),
     perInterval: [...group.perInterval, mean],
+    ...(histograms !== undefined && { histograms }),
   };
+}
+
+/** The group's histogram counters after this observation, while all its values came from some. */
+function histogramsAfter(
+  group: GroupAccumulation,
+  observation: ValuesObservation,
+): readonly HistogramCounters[] | undefined {
+  if (observation.histogram === undefined)
+    return group.values.length === 0 && observation.values.length === 0 ? group.histograms : undefined;
+  if (group.values.length === 0) return [...(group.histograms ?? []), observation.histogram];
+  return group.histograms === undefined ? undefined : [...group.histograms, observation.histogram];
 }

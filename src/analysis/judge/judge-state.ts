@@ -2,7 +2,7 @@
  * Everything the judge carries from one interval to the next, as plain JSON so the daemon can
  * keep it in Redis between steps and `vigil judge` can keep it in memory.
  */
-import type { CountObservation } from '../observations.js';
+import type { CountObservation, HistogramCounters } from '../observations.js';
 import type { RateMsprtState } from '../sequential/rate-msprt.js';
 
 /** One group's data for one KHI, accumulated over every interval so far. */
@@ -11,6 +11,11 @@ export interface GroupAccumulation {
   readonly counts: CountObservation;
   /** Distribution and gauge KHIs: every observation so far (`null` = missing). */
   readonly values: readonly (number | null)[];
+  /**
+   * While every observation with values came with its histogram counters: those counters, one per
+   * such interval, whose values concatenated are `values` (a store keeps these instead).
+   */
+  readonly histograms?: readonly HistogramCounters[];
   /** One summary per interval (rate, or mean of values; null without data) for charts and Kayenta. */
   readonly perInterval: readonly (number | null)[];
 }

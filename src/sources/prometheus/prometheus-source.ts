@@ -8,7 +8,7 @@
  *   events are clamped to [0, total]. An empty `total` vector is no data; an empty `events`
  *   vector beside a non-empty total means 0 events (no 5xx series exist yet).
  * - distribution: `query.histogram` as an instant query returning cumulative bucket counts per
- *   `le`; one value per request (see histogram-values.ts).
+ *   `le`; one value per request (see analysis/histogram-values.ts).
  * - gauge: `query.values` as a range query over (end − interval, end] every interval/10 (at
  *   least 1 s); every finite sample of every series. The window's start is left out so that
  *   consecutive intervals do not share a sample.
@@ -24,9 +24,10 @@ import {
 } from './prometheus-client.js';
 import {
   DEFAULT_MAX_HISTOGRAM_VALUES,
+  histogramCounters,
   histogramToValues,
   type CumulativeBucket,
-} from './histogram-values.js';
+} from '../../analysis/histogram-values.js';
 import { parseSampleValue, type ParsedResult, type Series } from './prometheus-response.js';
 
 export interface PrometheusSourceOptions extends PrometheusClientOptions {
@@ -111,7 +112,11 @@ async function observeDistribution(
       queries,
     };
   }
-  return { ok: true, observation: { values: converted.values }, queries };
+  return {
+    ok: true,
+    observation: { values: converted.values, histogram: histogramCounters(buckets, maxValues) },
+    queries,
+  };
 }
 
 async function observeGauge(

@@ -9,7 +9,7 @@ import type { KhiRule } from '../../../src/analysis/rule-set.js';
 import type { ObservationRequest } from '../../../src/sources/metric-source.js';
 import { renderQueryTemplate } from '../../../src/sources/query-template.js';
 import { createPrometheusSource } from '../../../src/sources/prometheus/prometheus-source.js';
-import { toBucketCounts } from '../../../src/sources/prometheus/histogram-values.js';
+import { toBucketCounts } from '../../../src/analysis/histogram-values.js';
 import { sendLoad } from '../../../examples/demo-shop/send-load.js';
 import { startDemoShop, type DemoShop } from '../../support/demo-shop-process.js';
 import { startPrometheus, type PrometheusServer } from '../../support/prometheus-server.js';

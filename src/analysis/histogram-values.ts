@@ -22,6 +22,8 @@
  *   bounded; the test sees fewer samples, so it can only lose power, never gain false confidence.
  */
 
+import type { HistogramCounters } from './observations.js';
+
 /** One cumulative bucket: requests with a value ≤ `le` (`Infinity` for `+Inf`). */
 export interface CumulativeBucket {
   readonly le: number;
@@ -85,6 +87,50 @@ export function histogramToValues(
     for (let i = 0; i < n; i += 1) values.push(round(lower + ((upper - lower) * (i + 0.5)) / n));
   });
   return { values, requests, thinned };
+}
+
+/** The counters of `buckets` as an observation carries them (JSON has no Infinity). */
+export function histogramCounters(
+  buckets: readonly CumulativeBucket[],
+  maxValues: number,
+): HistogramCounters {
+  return {
+    le: buckets.map((b) => (b.le === Infinity ? '+Inf' : b.le === -Infinity ? '-Inf' : b.le)),
+    counts: buckets.map((b) => b.count),
+    maxValues,
+  };
+}
+
+/**
+ * The values `histogramToValues` made from these counters, again: the same function on the same
+ * numbers, so bit for bit the same (an empty list where it made none).
+ */
+export function valuesFromHistogram(counters: HistogramCounters): number[] {
+  const buckets = counters.le.map((le, index) => ({
+    le: le === '+Inf' ? Infinity : le === '-Inf' ? -Infinity : le,
+    count: counters.counts[index] ?? 0,
+  }));
+  return histogramToValues(buckets, counters.maxValues)?.values ?? [];
+}
+
+/** Why `value` is not HistogramCounters (for stored data), or undefined when it is. */
+export function histogramCountersProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'is not an object';
+  const { le, counts, maxValues } = value as Record<string, unknown>;
+  if (
+    !Array.isArray(le) ||
+    !le.every((b) => b === '+Inf' || b === '-Inf' || (typeof b === 'number' && Number.isFinite(b)))
+  )
+    return 'le must be an array of finite numbers, "+Inf" or "-Inf"';
+  if (
+    !Array.isArray(counts) ||
+    counts.length !== le.length ||
+    !counts.every((c) => typeof c === 'number' && Number.isFinite(c))
+  )
+    return 'counts must be finite numbers, one per le';
+  if (typeof maxValues !== 'number' || !Number.isSafeInteger(maxValues) || maxValues < 1)
+    return 'maxValues must be a positive integer';
+  return undefined;
 }
 
 /**

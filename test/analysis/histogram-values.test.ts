@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  apportion,
-  histogramToValues,
-  toBucketCounts,
-} from '../../../src/sources/prometheus/histogram-values.js';
+import { apportion, histogramToValues, toBucketCounts } from '../../src/analysis/histogram-values.js';
 
 describe('toBucketCounts', () => {
   it('turns cumulative counts into per-bucket counts, sorted by bound', () => {
