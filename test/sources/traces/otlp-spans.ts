@@ -3,7 +3,7 @@
  * OTLP serialisers (@opentelemetry/otlp-transformer, what the OTLP HTTP exporters send), so the
  * receiver is checked against the encoder the world uses, not against its own schema.
  */
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -26,10 +26,11 @@ export interface SpanSpec {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-/** Finished SDK spans of one resource; children share the trace of the first span. */
+/** Finished SDK spans of one resource; with `oneTrace`, every span after the first is its child. */
 export function makeSpans(
   resource: Readonly<Record<string, string>>,
   specs: readonly SpanSpec[],
+  options: { oneTrace?: boolean } = {},
 ): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -37,12 +38,18 @@ export function makeSpans(
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('vigil-test', '1.0.0');
+  let parent: Context | undefined;
   for (const spec of specs) {
-    const span = tracer.startSpan(spec.name, {
-      kind: spec.kind ?? SpanKind.SERVER,
-      startTime: spec.startMs,
-      ...(spec.attributes !== undefined && { attributes: spec.attributes }),
-    });
+    const span = tracer.startSpan(
+      spec.name,
+      {
+        kind: spec.kind ?? SpanKind.SERVER,
+        startTime: spec.startMs,
+        ...(spec.attributes !== undefined && { attributes: spec.attributes }),
+      },
+      parent,
+    );
+    if (options.oneTrace === true && parent === undefined) parent = trace.setSpan(ROOT_CONTEXT, span);
     if (spec.exception !== undefined) {
       span.recordException(spec.exception);
       span.setStatus({ code: SpanStatusCode.ERROR, message: spec.exception.message });

@@ -4,6 +4,7 @@ import { errorSignature } from '../../../src/sources/traces/error-signature.js';
 import {
   decodeOtlp,
   exemplarTrace,
+  MAX_EXEMPLAR_SPANS,
   OtlpDecodeError,
   readSpans,
   type OtlpEncoding,
@@ -94,6 +95,28 @@ describe.each([
     expect(span['status']).toMatchObject({ code: 2, message: 'boom' });
     expect(exemplar.resourceSpans[0]!.resource.attributes.map((a) => a.key)).toContain('service.name');
     expect(exemplarTrace(request, '0'.repeat(31) + '1')).toEqual({ resourceSpans: [] });
+  });
+});
+
+describe('exemplars of huge traces', () => {
+  it('keep at most MAX_EXEMPLAR_SPANS spans, the failing ones first', () => {
+    const specs = Array.from({ length: 300 }, (_, i) => ({
+      name: `step ${i}`,
+      durationMs: 1,
+      startMs: START,
+      ...(i === 250 && { exception: new Error('late failure') }),
+    }));
+    // One trace: every span a child of the first.
+    const spans = makeSpans(SHOP, specs, { oneTrace: true });
+    const request = decodeOtlp(protobufBody(spans), 'protobuf');
+    const exemplar = exemplarTrace(request, spans[0]!.spanContext().traceId) as {
+      resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[];
+    };
+    const names = exemplar.resourceSpans.flatMap((r) =>
+      r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
+    );
+    expect(names).toHaveLength(MAX_EXEMPLAR_SPANS);
+    expect(names).toContain('step 250');
   });
 });
 

@@ -73,6 +73,8 @@ const STATUS_ERROR = 2;
 const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 const MAX_REASONS = 5;
+/** Spans kept in one exemplar trace: the bound that keeps exemplars' memory bounded too. */
+export const MAX_EXEMPLAR_SPANS = 100;
 const TWO_TO_32 = 4_294_967_296;
 
 /** Decodes `body`; throws OtlpDecodeError when it is not an export request in `encoding`. */
@@ -151,16 +153,25 @@ export function readSpans(request: ExportRequest, options: ReadOtlpOptions): Otl
 }
 
 /**
- * Every span of `traceId` in the request, as an OTLP/JSON export request (ids in hex, 64-bit
- * integers as decimal strings): an exemplar a responder can load into any OTLP tool.
+ * The spans of `traceId` in the request (at most MAX_EXEMPLAR_SPANS, errors first), as an
+ * OTLP/JSON export request (ids in hex, 64-bit integers as decimal strings): an exemplar a
+ * responder can load into any OTLP tool.
  */
 export function exemplarTrace(request: ExportRequest, traceId: string): Record<string, unknown> {
   const wanted = Buffer.from(traceId, 'hex');
+  const all = request.resourceSpans.flatMap((resource) =>
+    resource.scopeSpans.flatMap((scope) => scope.spans.filter((span) => wanted.equals(span.traceId))),
+  );
+  // A huge trace keeps its failing spans and the first of the rest.
+  const failed = (span: Span) => span.status?.code === STATUS_ERROR;
+  const kept = new Set(
+    [...all.filter(failed), ...all.filter((span) => !failed(span))].slice(0, MAX_EXEMPLAR_SPANS),
+  );
   const resourceSpans: Record<string, unknown>[] = [];
   for (const resource of request.resourceSpans) {
     const scopeSpans: Record<string, unknown>[] = [];
     for (const scope of resource.scopeSpans) {
-      const spans = scope.spans.filter((span) => wanted.equals(span.traceId)).map(spanJson);
+      const spans = scope.spans.filter((span) => kept.has(span)).map(spanJson);
       if (spans.length > 0)
         scopeSpans.push({ ...(scope.scope != null && { scope: toJson(scope.scope) }), spans });
     }
