@@ -4,6 +4,7 @@
  * 127.0.0.1 port; reports `{ url }` over IPC and exits on the message `stop`.
  */
 import { createServer } from 'node:http';
+import { serveAsBenchmarkChild } from '../child-http-server.js';
 
 const body = Buffer.from(process.env['VIGIL_BENCH_BODY'] ?? '{}', 'utf8');
 const server = createServer((_request, response) => {
@@ -13,13 +14,4 @@ const server = createServer((_request, response) => {
   });
   response.end(body);
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.send?.({ url: `http://127.0.0.1:${port}` });
-});
-process.on('message', (message) => {
-  if (message !== 'stop') return;
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+serveAsBenchmarkChild(server);

@@ -4,6 +4,7 @@
  * ExportTraceServiceResponse is zero bytes). Reports `{ url }` over IPC, exits on `stop`.
  */
 import { createServer } from 'node:http';
+import { serveAsBenchmarkChild } from '../child-http-server.js';
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -14,13 +15,4 @@ const server = createServer((request, response) => {
     response.end();
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.send?.({ url: `http://127.0.0.1:${port}` });
-});
-process.on('message', (message) => {
-  if (message !== 'stop') return;
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+serveAsBenchmarkChild(server);
