@@ -127,8 +127,11 @@ function histogramsAfter(
   group: GroupAccumulation,
   observation: ValuesObservation,
 ): readonly HistogramCounters[] | undefined {
+  // Values without counters end them, unless there are none (the concatenation is unchanged).
   if (observation.histogram === undefined)
-    return group.values.length === 0 && observation.values.length === 0 ? group.histograms : undefined;
-  if (group.values.length === 0) return [...(group.histograms ?? []), observation.histogram];
-  return group.histograms === undefined ? undefined : [...group.histograms, observation.histogram];
+    return observation.values.length === 0 ? group.histograms : undefined;
+  // Nothing so far, or only counters: the counters still make every value.
+  if (group.values.length === 0 || group.histograms !== undefined)
+    return [...(group.histograms ?? []), observation.histogram];
+  return undefined;
 }
