@@ -68,7 +68,7 @@ export function registerOtlpRoutes(
       },
     );
     otlp.addContentTypeParser('*', (_request, _payload, next) => {
-      next(new ApiError('UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes ${PROTOBUF_TYPE} or ${JSON_TYPE}`));
+      next(unsupportedType());
     });
     otlp.setErrorHandler((error, request, reply) => answerFailure(request, reply, toApiError(error)));
 
@@ -87,8 +87,7 @@ export function registerOtlpRoutes(
       },
       async (request, reply) => {
         const encoding = encodingOf(request);
-        if (encoding === undefined)
-          throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes ${PROTOBUF_TYPE} or ${JSON_TYPE}`);
+        if (encoding === undefined) throw unsupportedType();
         const body = await decompressed(request, limit);
         let exportRequest;
         try {
@@ -112,6 +111,10 @@ export function registerOtlpRoutes(
     );
     done();
   });
+}
+
+function unsupportedType(): ApiError {
+  return new ApiError('UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes ${PROTOBUF_TYPE} or ${JSON_TYPE}`);
 }
 
 function encodingOf(request: FastifyRequest): OtlpEncoding | undefined {
