@@ -11,6 +11,37 @@ import type { Logger } from 'pino';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
+ * The features Playwright 1.65 disables (playwright-core's `chromiumSwitches`). Chromium honours
+ * only the last `--disable-features` on its command line and Playwright puts ours after its own,
+ * so ours must repeat these; a test fails, naming the feature, when an upgrade adds one.
+ */
+export const PLAYWRIGHT_DISABLED_FEATURES: readonly string[] = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+
+/**
+ * Headless Chromium 156 is the full browser: it preloads the omnibox popup's WebUI in renderers
+ * of its own and updates them on every navigation. No journey has an address bar to type in, and
+ * those renderers were ~40% of a checkout journey's CPU (docs/benchmarks.md).
+ */
+const JOURNEY_DISABLED_FEATURES: readonly string[] = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+
+/**
  * Flags that work on a closed network: without the background-networking ones Chromium keeps
  * trying to reach Google's services (refused connections, failed lookups) at every start.
  */
@@ -23,6 +54,7 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...JOURNEY_DISABLED_FEATURES].join(',')}`,
 ];
 
 export interface ChromiumLauncher {
