@@ -125,6 +125,41 @@ export interface KhiRule {
   readonly query?: KhiQuery;
   /** Set when the KHI is observed by running a synthetic journey (rule-file `kind: journey`). */
   readonly journey?: JourneyMeasure;
+  /**
+   * Set when the KHI is observed from received spans (rule-file `kind: trace`). Such a KHI is a
+   * family: its members (one per operation, error signature or new operation) are only known at
+   * run time; see judge/trace-families.ts.
+   */
+  readonly trace?: TraceMeasure;
+}
+
+/** What a trace KHI family measures; every member is judged like a KHI of the family's kind. */
+export const TRACE_MEASURES = ['errors', 'latency', 'new-errors', 'new-operations'] as const;
+export type TraceMeasureName = (typeof TRACE_MEASURES)[number];
+
+/**
+ * A rule-file `kind: trace` compiles into up to four families over the same spans:
+ * - `errors` (ratio, named like the rule-file KHI): failed spans out of spans, per operation seen in
+ *   both groups;
+ * - `latency` (distribution, `<name>.latency`): span durations in milliseconds, per operation;
+ * - `new-errors` (ratio, `<name>.new-errors`): per error signature the canary shows and the
+ *   baseline never did, its occurrences out of all spans (the baseline's are 0 by definition);
+ * - `new-operations` (ratio, `<name>.new-operations`): per operation only the canary emits, its
+ *   failed spans out of its spans, against the baseline's failed spans out of all of its spans.
+ */
+export interface TraceMeasure {
+  readonly measure: TraceMeasureName;
+  /** The service whose spans are read; the marker's service when absent. */
+  readonly service?: string;
+  /** Span kinds read (default `server`). */
+  readonly spanKinds: readonly string[];
+  /**
+   * Operations with fewer spans than this in either group over the analysis so far are not judged
+   * one by one (too little data for a verdict of their own); the evidence lists them.
+   */
+  readonly minOperationSpans: number;
+  /** On a member of the family: the operation or error signature it judges. */
+  readonly member?: string;
 }
 
 /**

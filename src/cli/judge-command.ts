@@ -3,6 +3,7 @@
  * daemon runs live and print the verdict. One scenario: exit code by verdict. A directory: one
  * JSON object (or text block) per scenario, in file-name order.
  */
+import { expandTraceFamilies } from '../analysis/judge/trace-families.js';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replayIntervals, type ReplayResult } from '../analysis/judge/replay.js';
@@ -90,7 +91,7 @@ async function judgeFile(path: string): Promise<Outcome> {
 function render(scenario: Scenario, result: ReplayResult, format: OutputFormat, io: JudgeIo): string {
   if (format === 'json') return JSON.stringify(verdictJson(scenario.name, result), null, 2);
   const series = new Map(
-    scenario.ruleSet.khis.map((khi) => {
+    expandTraceFamilies(scenario.ruleSet, Object.keys(result.finalState.khis)).khis.map((khi) => {
       const state = result.finalState.khis[khi.name];
       return [
         khi.name,

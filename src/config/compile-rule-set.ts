@@ -16,7 +16,13 @@ import {
 import { DEFAULT_SPENDING_RHO } from '../analysis/sequential/alpha-spending.js';
 import { parseDurationSeconds } from './duration.js';
 import { RuleSetError } from './rule-set-error.js';
-import { JOURNEY_YIELDS, RuleSetSchema, type KhiDocument, type RuleSetDocument } from './rule-set-schema.js';
+import {
+  JOURNEY_YIELDS,
+  RuleSetSchema,
+  TRACE_YIELDS,
+  type KhiDocument,
+  type RuleSetDocument,
+} from './rule-set-schema.js';
 import { validateAgainstSchema, type ValidationIssue } from './schema-validation.js';
 
 const DEFAULT_OUTLIER_FACTOR = 3;
@@ -61,15 +67,23 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
         issues.push({ path: at('name'), message: `duplicates khis[${first}].name "${name}"` });
       else seen.set(name, index);
     }
-    issues.push(...(khi.kind === 'journey' ? journeyIssues(khi, at) : khiIssues(khi, khi.kind, at)));
+    issues.push(
+      ...(khi.kind === 'journey'
+        ? journeyIssues(khi, at)
+        : khi.kind === 'trace'
+          ? traceIssues(khi, at)
+          : khiIssues(khi, khi.kind, at)),
+    );
   });
   return issues;
 }
 
-const JOURNEY_ONLY_FIELDS = ['probe', 'runsPerInterval', 'yields'] as const;
+const JOURNEY_ONLY_FIELDS = ['probe', 'runsPerInterval'] as const;
+const TRACE_ONLY_FIELDS = ['service', 'spanKinds', 'minOperationSpans', 'newErrors'] as const;
 
 /** The KHI names a rule-file KHI compiles into. */
 function compiledNames(khi: KhiDocument): string[] {
+  if (khi.kind === 'trace') return traceYields(khi).map(({ name }) => name);
   if (khi.kind !== 'journey') return [khi.name];
   const yields = khi.yields ?? JOURNEY_YIELDS;
   return [
@@ -91,13 +105,65 @@ function journeyIssues(khi: KhiDocument, at: (field: string) => string): Validat
   for (const field of ['slo', 'kayenta', 'nanStrategy', 'nanReplacement', 'outliers'] as const) {
     if (khi[field] !== undefined) issues.push({ path: at(field), message: 'does not apply to journey KHIs' });
   }
+  for (const field of TRACE_ONLY_FIELDS) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'only applies to trace KHIs' });
+  }
+  issues.push(...yieldsIssues(khi, JOURNEY_YIELDS, at));
   return issues;
+}
+
+function traceIssues(khi: KhiDocument, at: (field: string) => string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (khi.direction !== 'increase')
+    issues.push({
+      path: at('direction'),
+      message: 'must be increase for trace KHIs (more errors, slower spans)',
+    });
+  if (khi.query !== undefined)
+    issues.push({ path: at('query'), message: 'does not apply to trace KHIs (spans are the data)' });
+  if (khi.test !== undefined && khi.test !== 'auto')
+    issues.push({
+      path: at('test'),
+      message: 'must be auto for trace KHIs (poisson for errors, mann-whitney for latency)',
+    });
+  for (const field of ['slo', 'kayenta', 'nanStrategy', 'nanReplacement', 'outliers'] as const) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'does not apply to trace KHIs' });
+  }
+  for (const field of JOURNEY_ONLY_FIELDS) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'only applies to journey KHIs' });
+  }
+  issues.push(...yieldsIssues(khi, TRACE_YIELDS, at));
+  if (khi.newErrors === 'report' && khi.yields?.length === 1 && khi.yields[0] === 'new-errors')
+    issues.push({
+      path: at('newErrors'),
+      message: 'report leaves nothing to judge when new-errors is all the KHI yields',
+    });
+  return issues;
+}
+
+function yieldsIssues(
+  khi: KhiDocument,
+  allowed: readonly string[],
+  at: (field: string) => string,
+): ValidationIssue[] {
+  return (khi.yields ?? [])
+    .map((item, index) => ({ item, index }))
+    .filter(({ item }) => !allowed.includes(item))
+    .map(({ item, index }) => ({
+      path: at(`yields[${index}]`),
+      message: `${item} is not something a ${khi.kind} KHI yields (use ${allowed.join(', ')})`,
+    }));
 }
 
 function khiIssues(khi: KhiDocument, kind: KhiKind, at: (field: string) => string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const field of JOURNEY_ONLY_FIELDS) {
     if (khi[field] !== undefined) issues.push({ path: at(field), message: 'only applies to journey KHIs' });
+  }
+  if (khi.yields !== undefined)
+    issues.push({ path: at('yields'), message: 'only applies to journey and trace KHIs' });
+  for (const field of TRACE_ONLY_FIELDS) {
+    if (khi[field] !== undefined) issues.push({ path: at(field), message: 'only applies to trace KHIs' });
   }
   const allowed = TESTS_BY_KIND[kind];
   if (khi.test !== undefined && khi.test !== 'auto' && !allowed.includes(khi.test)) {
@@ -199,7 +265,11 @@ function applyDefaults(doc: RuleSetDocument): RuleSet {
     },
     scoring: { pass: doc.scoring.pass, marginal: doc.scoring.marginal },
     khis: doc.khis.flatMap((khi) =>
-      khi.kind === 'journey' ? journeyKhis(khi) : [khiWithDefaults(khi, khi.kind)],
+      khi.kind === 'journey'
+        ? journeyKhis(khi)
+        : khi.kind === 'trace'
+          ? traceKhis(khi)
+          : [khiWithDefaults(khi, khi.kind)],
     ),
   };
 }
@@ -265,6 +335,100 @@ function journeyKhis(khi: KhiDocument): KhiRule[] {
     rules.push({ ...rule, journey: { ...journey, measure: 'duration' } });
   }
   return rules;
+}
+
+/**
+ * Trace defaults. Per-operation KHIs look for the regression the service-wide metric KHIs dilute
+ * — one operation much worse — on far fewer spans than the service has requests, so an error
+ * share must move by 50% and a percentage point before it matters, and a tripling must be ruled
+ * out before the operation passes (a doubling needs tens of thousands of spans at 1%). Latency
+ * tolerates 10%, must rule out +25% and informs rather than vetoes, like journey durations. A new
+ * error signature is tolerated only below 0.1% of spans, once the data show it stays there.
+ */
+const DEFAULT_MIN_OPERATION_SPANS = 200;
+const TRACE_DEFAULTS = {
+  errors: {
+    kind: 'ratio',
+    suffix: '',
+    tolerance: { relative: 0.5, absolute: 0.01 },
+    detect: { relative: 2 },
+  },
+  latency: {
+    kind: 'distribution',
+    suffix: '.latency',
+    tolerance: { relative: 0.1 },
+    detect: { relative: 0.25 },
+  },
+  'new-errors': {
+    kind: 'ratio',
+    suffix: '.new-errors',
+    tolerance: { relative: 0, absolute: 0.001 },
+    detect: { relative: 1 },
+  },
+  'new-operations': {
+    kind: 'ratio',
+    suffix: '.new-operations',
+    tolerance: { relative: 0.2, absolute: 0.005 },
+    detect: { relative: 1 },
+  },
+} as const;
+
+/** What a rule-file trace KHI yields (new-errors only when they fail the KHI), with their names. */
+function traceYields(khi: KhiDocument): { measure: (typeof TRACE_YIELDS)[number]; name: string }[] {
+  const yields = (khi.yields ?? TRACE_YIELDS).filter((item): item is (typeof TRACE_YIELDS)[number] =>
+    (TRACE_YIELDS as readonly string[]).includes(item),
+  );
+  return yields
+    .filter((measure) => measure !== 'new-errors' || khi.newErrors !== 'report')
+    .map((measure) => ({ measure, name: `${khi.name}${TRACE_DEFAULTS[measure].suffix}` }));
+}
+
+/** A rule-file trace KHI as its families (trace-families.ts expands them at judge time). */
+function traceKhis(khi: KhiDocument): KhiRule[] {
+  const minOperationSpans = khi.minOperationSpans ?? DEFAULT_MIN_OPERATION_SPANS;
+  const base = {
+    ...khi,
+    test: undefined,
+    yields: undefined,
+    service: undefined,
+    spanKinds: undefined,
+    minOperationSpans: undefined,
+    newErrors: undefined,
+  };
+  return traceYields(khi).map(({ measure, name }) => {
+    const defaults = TRACE_DEFAULTS[measure];
+    const own = measure === 'errors';
+    const rule = khiWithDefaults(
+      {
+        ...base,
+        name,
+        ...(!own && {
+          description: `${measure} of ${khi.name}'s spans.`,
+          weight: undefined,
+          alphaWeight: undefined,
+        }),
+        direction: 'increase',
+        // The rule's own tolerance, detect, weights and critical flag are the errors family's; a
+        // new error signature is critical unless reported only; latency and new operations inform.
+        critical: own ? khi.critical : measure === 'new-errors',
+        tolerance: (own ? khi.tolerance : undefined) ?? defaults.tolerance,
+        detect: (own ? khi.detect : undefined) ?? defaults.detect,
+        minSamples:
+          khi.minSamples ??
+          (defaults.kind === 'ratio' ? minOperationSpans : DEFAULT_MIN_SAMPLES.distribution),
+      },
+      defaults.kind,
+    );
+    return {
+      ...rule,
+      trace: {
+        measure,
+        ...(khi.service !== undefined && { service: khi.service }),
+        spanKinds: khi.spanKinds ?? ['server'],
+        minOperationSpans,
+      },
+    };
+  });
 }
 
 function khiWithDefaults(khi: KhiDocument, kind: KhiKind): KhiRule {

@@ -10,6 +10,7 @@ import {
   NAN_STRATEGIES,
   TEST_NAMES,
 } from '../analysis/rule-set.js';
+import { SPAN_KINDS } from '../sources/traces/received-span.js';
 import { SPENDING_FUNCTIONS } from '../analysis/sequential/alpha-spending.js';
 import { StringEnum } from './schema-validation.js';
 
@@ -95,10 +96,14 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-/** Kinds a rule file may use: the analysis kinds, and `journey` (compiled into a ratio and a distribution). */
-export const RULE_KHI_KINDS = [...KHI_KINDS, 'journey'] as const;
+/**
+ * Kinds a rule file may use: the analysis kinds, `journey` (compiled into a ratio and a
+ * distribution) and `trace` (compiled into families of ratios and distributions per operation).
+ */
+export const RULE_KHI_KINDS = [...KHI_KINDS, 'journey', 'trace'] as const;
 
 export const JOURNEY_YIELDS = ['success', 'duration'] as const;
+export const TRACE_YIELDS = ['errors', 'latency', 'new-errors', 'new-operations'] as const;
 
 export const KhiSchema = Type.Object(
   {
@@ -151,10 +156,38 @@ export const KhiSchema = Type.Object(
       }),
     ),
     yields: Type.Optional(
-      Type.Array(StringEnum(JOURNEY_YIELDS), {
+      Type.Array(StringEnum([...JOURNEY_YIELDS, ...TRACE_YIELDS]), {
         minItems: 1,
         uniqueItems: true,
-        description: 'journey: success (failed runs out of runs) and/or duration (default both).',
+        description:
+          'journey: success (failed runs out of runs) and/or duration (default both). trace: errors, latency, new-errors, new-operations (default all).',
+      }),
+    ),
+    service: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "trace: the service whose spans are read (default: the marker's service).",
+      }),
+    ),
+    spanKinds: Type.Optional(
+      Type.Array(StringEnum(SPAN_KINDS), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'trace: span kinds read (default [server]).',
+      }),
+    ),
+    minOperationSpans: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'trace: operations with fewer spans in either group so far are listed, not judged one by one (default 200).',
+      }),
+    ),
+    newErrors: Type.Optional(
+      StringEnum(['fail', 'report'] as const, {
+        description:
+          'trace: fail (a new error signature is a critical KHI of its own) or report (listed in the evidence only). Default fail.',
       }),
     ),
   },

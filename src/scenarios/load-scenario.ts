@@ -3,6 +3,7 @@
  * the file) and checks every observation against the KHI it belongs to, so bad input is reported
  * with its path before any judging starts.
  */
+import { ruleForKhiName } from '../analysis/judge/trace-families.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { IntervalObservations, KhiObservations, Observation } from '../analysis/observations.js';
@@ -95,12 +96,11 @@ async function resolveRules(
 const MAX_ISSUES = 50;
 
 function observationIssues(doc: ScenarioDocument, ruleSet: RuleSet): ValidationIssue[] {
-  const rules = new Map(ruleSet.khis.map((khi) => [khi.name, khi]));
   const issues: ValidationIssue[] = [];
   doc.intervals.forEach((interval, i) => {
     for (const [name, observations] of Object.entries(interval.khis)) {
       const at = ['intervals', i, 'khis', name];
-      const rule = rules.get(name);
+      const rule = ruleForKhiName(ruleSet, name);
       if (rule === undefined) {
         issues.push({ path: formatPath(at), message: `is not a KHI of rule set ${ruleSet.name}` });
         continue;

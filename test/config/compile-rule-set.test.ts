@@ -307,3 +307,102 @@ describe('compileRuleSet: journey KHIs', () => {
     expect(issuesOf(clash)).toEqual(['khis[4].name: duplicates khis[3].name "checkout.duration"']);
   });
 });
+
+describe('compileRuleSet: trace KHIs', () => {
+  const traced = (patch: Record<string, unknown> = {}) => {
+    const document = validDocument();
+    (document['khis'] as Record<string, unknown>[]).push({
+      name: 'operations',
+      kind: 'trace',
+      direction: 'increase',
+      critical: true,
+      ...patch,
+    });
+    return document;
+  };
+
+  it('compiles into four families over server spans, the rule owning the errors family', () => {
+    const ruleSet = compileRuleSet(traced({ alphaWeight: 4 }), 't.yaml');
+    const families = ruleSet.khis.filter((khi) => khi.trace !== undefined);
+    expect(families.map((khi) => [khi.name, khi.kind, khi.test, khi.critical])).toEqual([
+      ['operations', 'ratio', 'poisson', true],
+      ['operations.latency', 'distribution', 'mann-whitney', false],
+      ['operations.new-errors', 'ratio', 'poisson', true],
+      ['operations.new-operations', 'ratio', 'poisson', false],
+    ]);
+    expect(families[0]).toMatchObject({
+      alphaWeight: 4,
+      tolerance: { relative: 0.5, absolute: 0.01 },
+      detect: { relative: 2 },
+      minSamples: 200,
+      trace: { measure: 'errors', spanKinds: ['server'], minOperationSpans: 200 },
+    });
+    expect(families[0]?.trace?.service).toBeUndefined();
+    expect(families[2]).toMatchObject({ tolerance: { relative: 0, absolute: 0.001 }, minSamples: 200 });
+    expect(families[1]).toMatchObject({
+      tolerance: { relative: 0.1 },
+      detect: { relative: 0.25 },
+      minSamples: 50,
+    });
+  });
+
+  it('takes the service, span kinds, yields and minOperationSpans; report keeps new errors out of the verdict', () => {
+    const ruleSet = compileRuleSet(
+      traced({
+        service: 'payments',
+        spanKinds: ['server', 'consumer'],
+        yields: ['errors', 'new-errors'],
+        newErrors: 'report',
+        minOperationSpans: 50,
+        tolerance: { relative: 0.1, absolute: 0.002 },
+      }),
+      't.yaml',
+    );
+    const families = ruleSet.khis.filter((khi) => khi.trace !== undefined);
+    expect(families).toHaveLength(1);
+    expect(families[0]).toMatchObject({
+      name: 'operations',
+      tolerance: { relative: 0.1, absolute: 0.002 },
+      minSamples: 50,
+      trace: {
+        measure: 'errors',
+        service: 'payments',
+        spanKinds: ['server', 'consumer'],
+        minOperationSpans: 50,
+      },
+    });
+  });
+
+  it('names every misuse of a trace KHI', () => {
+    expect(issuesOf(traced({ direction: 'decrease' }))).toEqual([
+      'khis[3].direction: must be increase for trace KHIs (more errors, slower spans)',
+    ]);
+    expect(issuesOf(traced({ query: { events: 'x', total: 'y' } }))).toEqual([
+      'khis[3].query: does not apply to trace KHIs (spans are the data)',
+    ]);
+    expect(issuesOf(traced({ test: 'fisher' }))[0]).toMatch(/^khis\[3\]\.test: must be auto for trace KHIs/);
+    expect(issuesOf(traced({ yields: ['duration'] }))).toEqual([
+      'khis[3].yields[0]: duration is not something a trace KHI yields (use errors, latency, new-errors, new-operations)',
+    ]);
+    expect(issuesOf(traced({ spanKinds: ['sever'] }))[0]).toMatch(
+      /^khis\[3\]\.spanKinds\/0|^khis\[3\]\.spanKinds\[0\]: /,
+    );
+    expect(issuesOf(traced({ probe: 'checkout' }))).toEqual(['khis[3].probe: only applies to journey KHIs']);
+    expect(issuesOf(traced({ yields: ['new-errors'], newErrors: 'report' }))).toEqual([
+      'khis[3].newErrors: report leaves nothing to judge when new-errors is all the KHI yields',
+    ]);
+    expect(issuesOf(withKhi(0, { spanKinds: ['server'] }))).toEqual([
+      'khis[0].spanKinds: only applies to trace KHIs',
+    ]);
+    expect(issuesOf(withKhi(0, { yields: ['errors'] }))).toEqual([
+      'khis[0].yields: only applies to journey and trace KHIs',
+    ]);
+    const clash = traced();
+    (clash['khis'] as Record<string, unknown>[]).push({
+      name: 'operations.latency',
+      kind: 'gauge',
+      direction: 'increase',
+    });
+    expect(issuesOf(clash)).toEqual(['khis[4].name: duplicates khis[3].name "operations.latency"']);
+  });
+});

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayIntervals } from '../../src/analysis/judge/replay.js';
 import { loadScenarioFile } from '../../src/scenarios/load-scenario.js';
 import { ScenarioError } from '../../src/scenarios/scenario-error.js';
 
@@ -102,5 +103,53 @@ describe('loadScenarioFile', () => {
       found.some((issue) => issue.startsWith(expected)),
       found.join('\n'),
     ).toBe(true);
+  });
+});
+
+describe('scenarios with trace KHIs', () => {
+  const rules = {
+    name: 'traced',
+    analysis: { interval: '1m', minIntervals: 2, maxIntervals: 4, alpha: 0.05 },
+    scoring: { pass: 90, marginal: 50 },
+    khis: [
+      { name: 'ops', kind: 'trace', direction: 'increase', critical: true, yields: ['errors', 'new-errors'] },
+    ],
+  };
+
+  it('replays the members of trace families offline as the daemon judged them', async () => {
+    const member = 'ops.new-errors[TypeError: x is not a function]';
+    const interval = {
+      khis: {
+        'ops[GET /a]': { baseline: { events: 1, total: 500 }, canary: { events: 1, total: 500 } },
+        [member]: { baseline: { events: 0, total: 500 }, canary: { events: 40, total: 500 } },
+      },
+    };
+    const loaded = await loadScenarioFile(await writeScenario(scenario([interval, interval], rules)));
+    const result = replayIntervals(loaded.ruleSet, loaded.intervals);
+    expect(result.judgements.at(-1)?.decision.outcome).toBe('rollback');
+    expect(result.judgements.at(-1)?.khis.find((khi) => khi.name === member)?.failed).toBe(true);
+  });
+
+  it('names observations of no family, and members given values where the family counts', async () => {
+    expect(
+      await issues(
+        scenario(
+          [
+            {
+              khis: {
+                'nope[GET /a]': { baseline: { events: 0, total: 1 } },
+                'ops[GET /a]': { canary: { values: [1] } },
+              },
+            },
+          ],
+          rules,
+        ),
+      ),
+    ).toEqual([
+      'intervals[0].khis.nope[GET /a]: is not a KHI of rule set traced',
+      'intervals[0].khis.ops[GET /a].canary.events: is required (a ratio KHI takes {events, total})',
+      'intervals[0].khis.ops[GET /a].canary.total: is required (a ratio KHI takes {events, total})',
+      'intervals[0].khis.ops[GET /a].canary.values: unknown key (not part of the schema) (a ratio KHI takes {events, total})',
+    ]);
   });
 });

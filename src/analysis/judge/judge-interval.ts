@@ -16,6 +16,7 @@ import type { KhiResult } from './khi-result.js';
 import { scoreKhis } from './score.js';
 import { withShiftEstimates } from './shift-estimates.js';
 import { scoreKayentaKhis, usesKayentaScoring } from './kayenta-scoring.js';
+import { expandTraceFamilies } from './trace-families.js';
 
 /** The judge's output for one interval. */
 export interface Judgement {
@@ -30,16 +31,20 @@ export interface Judgement {
 export function initialJudgeState(ruleSet: RuleSet): JudgeState {
   return {
     intervalsJudged: 0,
-    khis: Object.fromEntries(ruleSet.khis.map((khi) => [khi.name, emptyKhiState()])),
+    // Trace families get state per member as members appear (trace-families.ts).
+    khis: Object.fromEntries(
+      ruleSet.khis.filter((khi) => khi.trace === undefined).map((khi) => [khi.name, emptyKhiState()]),
+    ),
   };
 }
 
 /** Judges the next interval; returns the new state and the judgement. */
 export function judgeInterval(
-  ruleSet: RuleSet,
+  rules: RuleSet,
   state: JudgeState,
   observations: IntervalObservations,
 ): { state: JudgeState; judgement: Judgement } {
+  const ruleSet = expandTraceFamilies(rules, Object.keys(observations.khis), Object.keys(state.khis));
   const interval = state.intervalsJudged + 1;
   const context: EvaluationContext = {
     interval,
