@@ -4,6 +4,8 @@
  * Graceful stop: stop taking HTTP requests, let the step in flight finish (or hand it back to
  * the queue), then close connections.
  */
+import { createReceivedTraceSource } from './sources/traces/received-trace-source.js';
+import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
 import { createHash } from 'node:crypto';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
@@ -50,6 +52,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     : startTracing(options.environment ?? process.env);
   const tracer = options.tracer ?? trace.getTracer('vigil');
   const ruleSets = await loadRuleSetDirectory(settings.rulesDir);
+  checkTraceBuckets(ruleSets, settings);
   logger.info({ ruleSets: [...ruleSets.keys()], rulesDir: settings.rulesDir }, 'rule sets loaded');
 
   // Auto-pipelining lets concurrent reads share one write syscall (API reads and step workers).
@@ -89,6 +92,23 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         await import('./journeys/start-journeys.js')
       ).startJourneys(settings, redisOptions, bullPrefix, logger)
     : undefined;
+  // The receiver's summaries are this daemon's memory: spans must reach the daemon that judges.
+  const summaries = settings.traces.receiver
+    ? new TraceSummaries({
+        bucketSeconds: settings.traces.bucketSeconds,
+        retentionSeconds: settings.traces.retentionSeconds,
+        maxCells: settings.traces.maxCells,
+        maxSignaturesPerCell: DEFAULT_TRACE_SUMMARY_LIMITS.maxSignaturesPerCell,
+        maxExemplars: settings.traces.maxExemplars,
+      })
+    : undefined;
+  const traces =
+    summaries === undefined
+      ? undefined
+      : {
+          source: createReceivedTraceSource(summaries),
+          artifacts: createFilesystemArtifactStore(settings.artifactsDir),
+        };
   const worker = startStepWorker({
     connection: workerConnection,
     prefix: bullPrefix,
@@ -107,6 +127,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         maxFailedSteps: settings.analysis.maxFailedSteps,
         queryConcurrency: 8,
         ...(journeys !== undefined && { journeys: journeys.dispatch }),
+        ...(traces !== undefined && { traces }),
         onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
         onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
       }),
@@ -128,15 +149,9 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
     maxWaitSeconds: settings.api.maxWaitSeconds,
-    ...(settings.traces.receiver && {
+    ...(summaries !== undefined && {
       traces: {
-        summaries: new TraceSummaries({
-          bucketSeconds: settings.traces.bucketSeconds,
-          retentionSeconds: settings.traces.retentionSeconds,
-          maxCells: settings.traces.maxCells,
-          maxSignaturesPerCell: DEFAULT_TRACE_SUMMARY_LIMITS.maxSignaturesPerCell,
-          maxExemplars: settings.traces.maxExemplars,
-        }),
+        summaries,
         versionAttribute: settings.traces.versionAttribute,
         bodyLimitBytes: settings.traces.bodyLimitBytes,
         spans: metrics.otlpSpans,
@@ -166,6 +181,24 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         logger.info('stopped');
       })()),
   };
+}
+
+/**
+ * Span summaries are kept in time buckets, and an interval reads the buckets that start inside
+ * it: an interval that is not a whole number of buckets would see some buckets twice and miss
+ * others. Refused at start rather than judged on skewed data.
+ */
+function checkTraceBuckets(
+  ruleSets: Awaited<ReturnType<typeof loadRuleSetDirectory>>,
+  settings: Settings,
+): void {
+  for (const [name, { ruleSet }] of ruleSets) {
+    const { intervalSeconds } = ruleSet.analysis;
+    if (ruleSet.khis.some((khi) => khi.trace) && intervalSeconds % settings.traces.bucketSeconds !== 0)
+      throw new Error(
+        `rule set ${name}: analysis.interval (${intervalSeconds}s) must be a whole number of traces.bucketSeconds (${settings.traces.bucketSeconds}s) for its trace KHIs`,
+      );
+  }
 }
 
 /** A restarted daemon re-ensures the schedule of every verification still in flight. */

@@ -7,6 +7,7 @@ import type { Group, IntervalObservations, KhiObservations } from '../analysis/o
 import type { RuleSet } from '../analysis/rule-set.js';
 import type { MetricSource, QueryContext, QueryRecord } from '../sources/metric-source.js';
 import { gatherJourneys, type JourneyDispatch, type JourneyEvidence } from './gather-journeys.js';
+import { gatherTraces, type TraceDeps, type TraceEvidence } from './gather-traces.js';
 import type { Verification } from './verification.js';
 
 export interface GatheredInterval {
@@ -21,7 +22,9 @@ export interface GatheredInterval {
   }[];
   /** Journeys run this interval, per probe and group. */
   readonly journeys: readonly JourneyEvidence[];
-  /** KHIs that have queries or journeys (the others cannot be observed live). */
+  /** What each trace KHI's spans showed so far (new error signatures, new operations). */
+  readonly traces: readonly TraceEvidence[];
+  /** KHIs that have queries, journeys or spans (the others cannot be observed live). */
   readonly queriedKhis: number;
 }
 
@@ -33,6 +36,7 @@ export async function gatherObservations(
   interval: number,
   concurrency: number,
   journeyDispatch?: JourneyDispatch,
+  traceDeps?: TraceDeps,
 ): Promise<GatheredInterval> {
   const startedAtMs = Date.parse(verification.marker.startedAt);
   const { intervalSeconds } = ruleSet.analysis;
@@ -40,11 +44,12 @@ export async function gatherObservations(
   const tasks = ruleSet.khis
     .filter((khi) => khi.query !== undefined)
     .flatMap((khi) => (['baseline', 'canary'] as const).map((group) => ({ khi, group })));
-  const [results, journeys] = await Promise.all([
+  const [results, journeys, traces] = await Promise.all([
     mapLimited(tasks, concurrency, ({ khi, group }) =>
       source.observe({ khi, group, context: queryContext(verification, group), window }),
     ),
     gatherJourneys(journeyDispatch, verification, ruleSet, interval),
+    gatherTraces(traceDeps, verification, ruleSet, interval),
   ]);
   const khis: Record<string, { baseline?: KhiObservations['baseline']; canary?: KhiObservations['canary'] }> =
     {};
@@ -62,13 +67,14 @@ export async function gatherObservations(
   });
   // A KHI with a failed group contributes nothing this interval: half a comparison is no comparison.
   for (const name of failures.keys()) delete khis[name];
-  for (const [name, failure] of journeys.failures) failures.set(name, failure);
+  for (const [name, failure] of [...journeys.failures, ...traces.failures]) failures.set(name, failure);
   return {
-    observations: { khis: { ...khis, ...journeys.khis } },
+    observations: { khis: { ...khis, ...journeys.khis, ...traces.khis } },
     failures,
     queries,
     journeys: journeys.journeys,
-    queriedKhis: new Set(tasks.map((t) => t.khi.name)).size + journeys.journeyKhis,
+    traces: traces.traces,
+    queriedKhis: new Set(tasks.map((t) => t.khi.name)).size + journeys.journeyKhis + traces.traceKhis,
   };
 }
 

@@ -16,6 +16,7 @@ import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { MetricSource } from '../sources/metric-source.js';
 import type { VerificationStore } from '../store/verification-store.js';
 import type { JourneyDispatch } from './gather-journeys.js';
+import type { TraceDeps } from './gather-traces.js';
 import { gatherObservations, type GatheredInterval } from './gather-observations.js';
 import type { StepScheduler } from './step-scheduler.js';
 import { isDecided, type Verdict, type Verification } from './verification.js';
@@ -33,6 +34,8 @@ export interface StepDeps {
   readonly queryConcurrency: number;
   /** Runs journey probes; without it, journey KHIs fail with a clear reason. */
   readonly journeys?: JourneyDispatch;
+  /** Reads span summaries; without it, trace KHIs fail with a clear reason. */
+  readonly traces?: TraceDeps;
   readonly onStepJudged?: (durationSeconds: number) => void;
   readonly onVerdict?: (verdict: Verdict, verification: Verification) => void;
 }
@@ -89,13 +92,17 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           interval,
           deps.queryConcurrency,
           deps.journeys,
+          deps.traces,
         );
         const step = judgeInterval(ruleSet, state, gathered.observations);
-        const judgement = withJourneyEvidence(
-          withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals),
+        const judgement = withTraceEvidence(
+          withJourneyEvidence(
+            withBackendFailures(step.judgement, gathered, ruleSet.analysis.maxIntervals),
+            gathered,
+            ruleSet,
+            verification.lastJudgement,
+          ),
           gathered,
-          ruleSet,
-          verification.lastJudgement,
         );
         const allFailed = gathered.queriedKhis > 0 && gathered.failures.size === gathered.queriedKhis;
         const failedSteps = allFailed ? verification.failedSteps + 1 : 0;
@@ -120,6 +127,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           },
           queries: gathered.queries,
           ...(gathered.journeys.length > 0 && { journeys: gathered.journeys }),
+          ...(gathered.traces.length > 0 && { traces: gathered.traces }),
           failures: Object.fromEntries(gathered.failures),
           observations: summariseObservations(gathered),
           judgement,
@@ -171,7 +179,7 @@ function withBackendFailures(
 ): Judgement {
   if (gathered.failures.size === 0) return judgement;
   const khis: KhiResult[] = judgement.khis.map((khi) => {
-    const failure = gathered.failures.get(khi.name);
+    const failure = gathered.failures.get(khi.name) ?? gathered.failures.get(traceFamilyOf(khi.name));
     return failure === undefined || khi.failed
       ? khi
       : { ...khi, classification: 'error', reason: `backend error this interval: ${failure}` };
@@ -213,6 +221,30 @@ function withJourneyEvidence(
     const earlier = previous?.khis.find((result) => result.name === khi.name)?.evidence ?? [];
     const evidence = [...new Set([...earlier, ...paths])].slice(0, MAX_EVIDENCE_PER_KHI);
     return evidence.length > 0 ? { ...khi, evidence } : khi;
+  });
+  return { ...judgement, khis };
+}
+
+/** `checkout[GET /cart]` → `checkout`: a trace family's failure is each of its members'. */
+function traceFamilyOf(name: string): string {
+  const open = name.indexOf('[');
+  return open > 0 ? name.slice(0, open) : name;
+}
+
+/**
+ * A `new-errors` member's result points at the exemplar trace of its signature, so the reader
+ * of "new error TypeError: ..." opens the trace that threw it.
+ */
+function withTraceEvidence(judgement: Judgement, gathered: GatheredInterval): Judgement {
+  const exemplars = new Map<string, string>();
+  for (const trace of gathered.traces)
+    for (const signature of trace.newErrorSignatures)
+      if (signature.exemplar !== undefined)
+        exemplars.set(`${trace.khi}.new-errors[${signature.signature}]`, signature.exemplar.path);
+  if (exemplars.size === 0) return judgement;
+  const khis = judgement.khis.map((khi) => {
+    const path = exemplars.get(khi.name);
+    return path === undefined ? khi : { ...khi, evidence: [...new Set([...(khi.evidence ?? []), path])] };
   });
   return { ...judgement, khis };
 }
