@@ -4,9 +4,8 @@
  * Graceful stop: stop taking HTTP requests, let the step in flight finish (or hand it back to
  * the queue), then close connections.
  */
-import { createReceivedTraceSource } from './sources/traces/received-trace-source.js';
-import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -23,7 +22,9 @@ import { startStepWorker } from './queue/step-worker.js';
 import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
 import { createRedisVerificationStore } from './store/redis-verification-store.js';
 import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
+import { createRedisTraceSummaries } from './sources/traces/redis-trace-summaries.js';
 import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
+import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
 import { startTracing } from './telemetry/tracing.js';
 import { runDueSteps } from './verification/run-step.js';
 
@@ -43,6 +44,9 @@ export interface DaemonOptions {
   /** A tracer to use instead of starting the OpenTelemetry Node SDK (tests). */
   readonly tracer?: Tracer;
 }
+
+/** How often a receiver's span summaries are flushed to Redis (steps wait queryDelaySeconds). */
+const SUMMARY_FLUSH_MS = 1000;
 
 /** Starts the daemon with validated settings. */
 export async function startDaemon(settings: Settings, options: DaemonOptions = {}): Promise<Daemon> {
@@ -92,23 +96,41 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         await import('./journeys/start-journeys.js')
       ).startJourneys(settings, redisOptions, bullPrefix, logger)
     : undefined;
-  // The receiver's summaries are this daemon's memory: spans must reach the daemon that judges.
+  // Spans reach whichever daemon the exporter's load balancer picks, and any daemon may judge:
+  // each receiver flushes its summaries to Redis every second, and steps read them from there.
+  const daemonId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const summaries = settings.traces.receiver
-    ? new TraceSummaries({
-        bucketSeconds: settings.traces.bucketSeconds,
-        retentionSeconds: settings.traces.retentionSeconds,
-        maxCells: settings.traces.maxCells,
-        maxSignaturesPerCell: DEFAULT_TRACE_SUMMARY_LIMITS.maxSignaturesPerCell,
-        maxExemplars: settings.traces.maxExemplars,
-      })
+    ? new TraceSummaries(
+        {
+          bucketSeconds: settings.traces.bucketSeconds,
+          retentionSeconds: settings.traces.retentionSeconds,
+          maxCells: settings.traces.maxCells,
+          maxSignaturesPerCell: DEFAULT_TRACE_SUMMARY_LIMITS.maxSignaturesPerCell,
+          maxExemplars: settings.traces.maxExemplars,
+        },
+        Date.now,
+        daemonId,
+      )
     : undefined;
-  const traces =
-    summaries === undefined
-      ? undefined
-      : {
-          source: createReceivedTraceSource(summaries),
-          artifacts: createFilesystemArtifactStore(settings.artifactsDir),
-        };
+  const sharedSummaries = createRedisTraceSummaries({
+    redis,
+    keyPrefix: settings.keyPrefix,
+    bucketSeconds: settings.traces.bucketSeconds,
+    retentionSeconds: settings.traces.retentionSeconds,
+    daemonId,
+  });
+  const flushSummaries = async (): Promise<void> => {
+    if (summaries === undefined) return;
+    await sharedSummaries.flush(summaries).catch((error: unknown) => {
+      logger.warn({ err: error }, 'span summaries not flushed to Redis; retrying next second');
+    });
+  };
+  const flushTimer = setInterval(() => void flushSummaries(), SUMMARY_FLUSH_MS);
+  flushTimer.unref();
+  const traces = {
+    source: sharedSummaries.source,
+    artifacts: createFilesystemArtifactStore(settings.artifactsDir),
+  };
   const worker = startStepWorker({
     connection: workerConnection,
     prefix: bullPrefix,
@@ -127,7 +149,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         maxFailedSteps: settings.analysis.maxFailedSteps,
         queryConcurrency: 8,
         ...(journeys !== undefined && { journeys: journeys.dispatch }),
-        ...(traces !== undefined && { traces }),
+        traces,
         onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
         onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
       }),
@@ -171,6 +193,8 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
       (closing ??= (async () => {
         logger.info('stopping: no new requests, finishing the step in flight');
         await app.close();
+        clearInterval(flushTimer);
+        await flushSummaries();
         await worker.close();
         await journeys?.close();
         await queue.close();

@@ -1,9 +1,11 @@
 /**
  * Traces end to end: demo shops instrumented with the real OpenTelemetry SDK (batch processor,
  * OTLP/HTTP protobuf exporter) send their spans to the daemon's embedded receiver over a socket;
- * the daemon (real Redis, BullMQ) judges trace KHIs only. A canary that throws a new exception in
- * its checkout is rolled back on the trace KHI with the exemplar trace stored and linked; a healthy
- * canary is promoted. Malformed OTLP sent meanwhile is refused and changes nothing.
+ * two daemons share one Redis and BullMQ queue and judge trace KHIs only. The baseline exports to
+ * one daemon and the canaries to the other, so whichever daemon runs a step must see the spans the
+ * other received. A canary that throws a new exception in its checkout is rolled back on the trace
+ * KHI with the exemplar trace stored and linked; a healthy canary is promoted. Malformed OTLP sent
+ * meanwhile is refused and changes nothing.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +41,7 @@ khis:
 
 let redis: RedisServer;
 let daemon: Daemon;
+let otherDaemon: Daemon;
 let artifactsDir: string;
 const shops: { shop: DemoShop; tracing: ShopTracing }[] = [];
 const load = new AbortController();
@@ -99,14 +102,16 @@ beforeAll(async () => {
     {},
   );
   daemon = await startDaemon(settings, { logger: pino({ level: 'silent' }) });
+  otherDaemon = await startDaemon(settings, { logger: pino({ level: 'silent' }) });
   for (const [version, track, newExceptionRate, seed] of [
     ['v1', 'baseline', 0, 21],
     ['v2', 'canary', 0, 22],
     ['v3', 'canary', 0.3, 23],
   ] as const) {
     const random = createRandom(seed);
+    const receiver = track === 'baseline' ? otherDaemon : daemon;
     const tracing = startShopTracing({
-      endpoint: `${daemon.url}/v1/traces`,
+      endpoint: `${receiver.url}/v1/traces`,
       headers: { authorization: `Bearer ${TRACER_TOKEN}` },
       version,
       track,
@@ -135,7 +140,7 @@ afterAll(async () => {
   await loadDone;
   await Promise.all(shops.map(({ tracing }) => tracing.shutdown()));
   await Promise.all(shops.map(({ shop }) => shop.stop()));
-  await daemon?.close();
+  await Promise.all([daemon?.close(), otherDaemon?.close()]);
   await redis?.stop();
 }, 120_000);
 

@@ -92,6 +92,38 @@ interface Cell {
   errors: number;
   readonly latency: LogCollapsingLowestDenseDDSketch;
   readonly signatures: Map<string, SignatureCell>;
+  readonly series: Series;
+  readonly bucket: number;
+  /** Bumped by every span added: a flush is acknowledged only for the version it read. */
+  version: number;
+}
+
+/** One cell as it stands, for sharing beyond this process (shared/redis-trace-store.ts). */
+export interface CellSnapshot {
+  readonly service: string;
+  readonly version: string;
+  readonly kind: SpanKind;
+  readonly operation: string;
+  /** Bucket number: start time ÷ bucket width. */
+  readonly bucket: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly latency: LogCollapsingLowestDenseDDSketch;
+  readonly signatures: readonly {
+    readonly signature: string;
+    readonly type: string;
+    readonly message: string;
+    readonly count: number;
+    readonly exemplarId?: string;
+  }[];
+}
+
+/** Cells and exemplars changed since the last acknowledged flush. */
+export interface ChangedSummaries {
+  readonly cells: readonly CellSnapshot[];
+  readonly exemplars: readonly (readonly [string, Record<string, unknown>])[];
+  /** Hand back to `acknowledge` once stored. */
+  readonly token: { readonly cells: ReadonlyMap<Cell, number>; readonly exemplars: readonly string[] };
 }
 
 interface Series {
@@ -113,12 +145,58 @@ export class TraceSummaries {
   private prunedUpTo = -Infinity;
   private readonly bucketMs: number;
   private readonly droppedTotals: Record<DropReason, number> = { 'cell-limit': 0, 'outside-retention': 0 };
+  private readonly changedCells = new Set<Cell>();
+  private readonly changedExemplars = new Set<string>();
 
+  /**
+   * `exemplarPrefix` makes exemplar ids unique among the daemons sharing summaries (each daemon
+   * numbers its own).
+   */
   constructor(
     private readonly limits: TraceSummaryLimits = DEFAULT_TRACE_SUMMARY_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly exemplarPrefix = 'ex',
   ) {
     this.bucketMs = limits.bucketSeconds * 1000;
+  }
+
+  /** Everything changed since the last acknowledged flush (nothing is cleared until `acknowledge`). */
+  changed(): ChangedSummaries {
+    const cells = new Map<Cell, number>();
+    const snapshots: CellSnapshot[] = [];
+    for (const cell of this.changedCells) {
+      cells.set(cell, cell.version);
+      const latency = newSketch();
+      latency.merge(cell.latency);
+      snapshots.push({
+        service: cell.series.service,
+        version: cell.series.version,
+        kind: cell.series.kind,
+        operation: cell.series.operation,
+        bucket: cell.bucket,
+        requests: cell.requests,
+        errors: cell.errors,
+        latency,
+        signatures: [...cell.signatures].map(([signature, counted]) => ({
+          signature,
+          type: counted.type,
+          message: counted.message,
+          count: counted.count,
+          ...(counted.exemplarId !== undefined && { exemplarId: counted.exemplarId }),
+        })),
+      });
+    }
+    const exemplars = [...this.changedExemplars].flatMap((id) => {
+      const trace = this.exemplars.get(id);
+      return trace === undefined ? [] : [[id, trace] as const];
+    });
+    return { cells: snapshots, exemplars, token: { cells, exemplars: [...this.changedExemplars] } };
+  }
+
+  /** Marks what `changed` returned as stored, unless a span changed a cell again since. */
+  acknowledge(token: ChangedSummaries['token']): void {
+    for (const [cell, version] of token.cells) if (cell.version === version) this.changedCells.delete(cell);
+    for (const id of token.exemplars) this.changedExemplars.delete(id);
   }
 
   /**
@@ -147,6 +225,8 @@ export class TraceSummaries {
         continue;
       }
       cell.requests += 1;
+      cell.version += 1;
+      this.changedCells.add(cell);
       cell.latency.accept(Math.max(0, span.durationMs));
       if (span.error !== undefined) {
         cell.errors += 1;
@@ -161,45 +241,24 @@ export class TraceSummaries {
   operations(query: SummaryQuery): OperationSummary[] {
     const firstBucket = Math.ceil(query.fromMs / this.bucketMs);
     const endBucket = Math.ceil(query.toMs / this.bucketMs);
-    const result: OperationSummary[] = [];
+    const cells: CellView[] = [];
     for (const series of this.byRelease.get(query.service)?.get(query.version) ?? []) {
       if (query.kinds !== undefined && !query.kinds.includes(series.kind)) continue;
-      const latency = newSketch();
-      const signatures = new Map<
-        string,
-        { type: string; message: string; count: number; exemplarIds: string[] }
-      >();
-      let requests = 0;
-      let errors = 0;
       for (const [bucket, cell] of series.buckets) {
         if (bucket < firstBucket || bucket >= endBucket) continue;
-        requests += cell.requests;
-        errors += cell.errors;
-        latency.merge(cell.latency);
-        for (const [signature, counted] of cell.signatures) {
-          let total = signatures.get(signature);
-          if (total === undefined) {
-            total = { type: counted.type, message: counted.message, count: 0, exemplarIds: [] };
-            signatures.set(signature, total);
-          }
-          total.count += counted.count;
-          if (counted.exemplarId !== undefined && this.exemplars.has(counted.exemplarId))
-            total.exemplarIds.push(counted.exemplarId);
-        }
+        cells.push({
+          service: series.service,
+          version: series.version,
+          kind: series.kind,
+          operation: series.operation,
+          requests: cell.requests,
+          errors: cell.errors,
+          latency: cell.latency,
+          signatures: [...cell.signatures].map(([signature, counted]) => ({ signature, ...counted })),
+        });
       }
-      if (requests === 0) continue;
-      result.push({
-        service: series.service,
-        version: series.version,
-        kind: series.kind,
-        operation: series.operation,
-        requests,
-        errors,
-        latency,
-        signatures: [...signatures].map(([signature, total]) => ({ signature, ...total })),
-      });
     }
-    return result.sort((a, b) => b.requests - a.requests || a.operation.localeCompare(b.operation));
+    return mergeCells(cells, (id) => this.exemplars.has(id));
   }
 
   /** An exemplar trace (OTLP/JSON) by id, while it is kept. */
@@ -244,7 +303,15 @@ export class TraceSummaries {
       if (releaseSeries === undefined) versions.set(span.version, (releaseSeries = new Set<Series>()));
       releaseSeries.add(series);
     }
-    const cell: Cell = { requests: 0, errors: 0, latency: newSketch(), signatures: new Map() };
+    const cell: Cell = {
+      requests: 0,
+      errors: 0,
+      latency: newSketch(),
+      signatures: new Map(),
+      series,
+      bucket,
+      version: 0,
+    };
     series.buckets.set(bucket, cell);
     this.cells += 1;
     return cell;
@@ -278,11 +345,14 @@ export class TraceSummaries {
   private keepExemplar(trace: Record<string, unknown>): string | undefined {
     if (this.limits.maxExemplars <= 0) return undefined;
     if (this.exemplars.size >= this.limits.maxExemplars) {
-      this.exemplars.delete(this.exemplars.keys().next().value as string);
+      const oldest = this.exemplars.keys().next().value as string;
+      this.exemplars.delete(oldest);
+      this.changedExemplars.delete(oldest);
     }
     this.exemplarCounter += 1;
-    const id = `ex-${this.exemplarCounter}`;
+    const id = `${this.exemplarPrefix}-${this.exemplarCounter}`;
     this.exemplars.set(id, trace);
+    this.changedExemplars.add(id);
     return id;
   }
 
@@ -294,6 +364,8 @@ export class TraceSummaries {
     for (const [key, series] of this.series) {
       for (const bucket of series.buckets.keys()) {
         if (bucket < firstKept) {
+          const cell = series.buckets.get(bucket);
+          if (cell !== undefined) this.changedCells.delete(cell);
           series.buckets.delete(bucket);
           this.cells -= 1;
         }
@@ -310,7 +382,74 @@ export class TraceSummaries {
   }
 }
 
-function newSketch(): LogCollapsingLowestDenseDDSketch {
+/** A cell's numbers, wherever it was kept (this process, or shared through Redis). */
+export type CellView = Omit<CellSnapshot, 'bucket' | 'signatures'> & {
+  readonly signatures: readonly {
+    readonly signature: string;
+    readonly type: string;
+    readonly message: string;
+    readonly count: number;
+    readonly exemplarId?: string | undefined;
+  }[];
+};
+
+/**
+ * Cells added up per series (service, version, kind, operation) into operation summaries,
+ * busiest first; exemplar ids are kept only while `exemplarKept` says the trace still is.
+ */
+export function mergeCells(
+  cells: Iterable<CellView>,
+  exemplarKept: (id: string) => boolean,
+): OperationSummary[] {
+  const bySeries = new Map<
+    string,
+    OperationSummary & { signatureTotals: Map<string, SignatureCount & { exemplarIds: string[] }> }
+  >();
+  for (const cell of cells) {
+    const key = `${cell.service}\u0000${cell.version}\u0000${cell.kind}\u0000${cell.operation}`;
+    let summary = bySeries.get(key);
+    if (summary === undefined) {
+      summary = {
+        service: cell.service,
+        version: cell.version,
+        kind: cell.kind,
+        operation: cell.operation,
+        requests: 0,
+        errors: 0,
+        latency: newSketch(),
+        signatures: [],
+        signatureTotals: new Map(),
+      };
+      bySeries.set(key, summary);
+    }
+    (summary as { requests: number }).requests += cell.requests;
+    (summary as { errors: number }).errors += cell.errors;
+    summary.latency.merge(cell.latency);
+    for (const counted of cell.signatures) {
+      let total = summary.signatureTotals.get(counted.signature);
+      if (total === undefined) {
+        total = {
+          signature: counted.signature,
+          type: counted.type,
+          message: counted.message,
+          count: 0,
+          exemplarIds: [],
+        };
+        summary.signatureTotals.set(counted.signature, total);
+      }
+      (total as { count: number }).count += counted.count;
+      if (counted.exemplarId !== undefined && exemplarKept(counted.exemplarId))
+        total.exemplarIds.push(counted.exemplarId);
+    }
+  }
+  return [...bySeries.values()]
+    .filter((summary) => summary.requests > 0)
+    .map(({ signatureTotals, ...summary }) => ({ ...summary, signatures: [...signatureTotals.values()] }))
+    .sort((a, b) => b.requests - a.requests || a.operation.localeCompare(b.operation));
+}
+
+/** An empty latency sketch with the receiver's accuracy (what every cell's sketch merges into). */
+export function newSketch(): LogCollapsingLowestDenseDDSketch {
   return new LogCollapsingLowestDenseDDSketch({
     relativeAccuracy: RELATIVE_ACCURACY,
     binLimit: SKETCH_BIN_LIMIT,
