@@ -26,6 +26,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
+import { startRedis } from '../../src/stack/redis-server.js';
 import { answerWith, forkServer, type ChildServer } from '../daemon/child-server.js';
 import { ensureWrk, runWrk } from '../daemon/wrk.js';
 
@@ -75,6 +76,8 @@ export async function runOtlpIngest(options: {
   await ensureWrk();
   const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-otlp-'));
   const started: ChildServer[] = [];
+  // The receiver flushes its summaries to Redis every second, as every daemon does.
+  const redis = await startRedis();
   try {
     const spans = makeBatch(0, false);
     const files = {
@@ -89,6 +92,7 @@ export async function runOtlpIngest(options: {
     await writeFile(files.json, bodies.json);
     const receiver = await forkServer(new URL('./receiver-process.js', import.meta.url), {
       VIGIL_BENCH_TOKEN: TOKEN,
+      VIGIL_BENCH_REDIS_URL: redis.url,
     });
     started.push(receiver);
     const bare = await forkServer(new URL('./bare-body-process.js', import.meta.url), {});
@@ -138,6 +142,7 @@ export async function runOtlpIngest(options: {
     return { quick: options.quick, durationSeconds, rows, flood, idleRssMiB };
   } finally {
     await Promise.all(started.map((server) => server.stop()));
+    await redis.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

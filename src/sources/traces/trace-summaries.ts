@@ -108,7 +108,8 @@ export interface CellSnapshot {
   readonly bucket: number;
   readonly requests: number;
   readonly errors: number;
-  readonly latency: LogCollapsingLowestDenseDDSketch;
+  /** The DDSketch as its protobuf (serialised at once: a copy of the sketch would cost more). */
+  readonly latencyProto: Uint8Array;
   readonly signatures: readonly {
     readonly signature: string;
     readonly type: string;
@@ -160,14 +161,17 @@ export class TraceSummaries {
     this.bucketMs = limits.bucketSeconds * 1000;
   }
 
-  /** Everything changed since the last acknowledged flush (nothing is cleared until `acknowledge`). */
-  changed(): ChangedSummaries {
+  /**
+   * Up to `maxCells` cells (and every exemplar) changed since the last acknowledged flush; nothing
+   * is cleared until `acknowledge`. The limit bounds a flush's memory under a flood of new
+   * operations: the rest waits for the next flush.
+   */
+  changed(maxCells = Infinity): ChangedSummaries {
     const cells = new Map<Cell, number>();
     const snapshots: CellSnapshot[] = [];
     for (const cell of this.changedCells) {
+      if (snapshots.length >= maxCells) break;
       cells.set(cell, cell.version);
-      const latency = newSketch();
-      latency.merge(cell.latency);
       snapshots.push({
         service: cell.series.service,
         version: cell.series.version,
@@ -176,7 +180,7 @@ export class TraceSummaries {
         bucket: cell.bucket,
         requests: cell.requests,
         errors: cell.errors,
-        latency,
+        latencyProto: cell.latency.toProto(),
         signatures: [...cell.signatures].map(([signature, counted]) => ({
           signature,
           type: counted.type,
@@ -383,7 +387,8 @@ export class TraceSummaries {
 }
 
 /** A cell's numbers, wherever it was kept (this process, or shared through Redis). */
-export type CellView = Omit<CellSnapshot, 'bucket' | 'signatures'> & {
+export type CellView = Omit<CellSnapshot, 'bucket' | 'signatures' | 'latencyProto'> & {
+  readonly latency: LogCollapsingLowestDenseDDSketch;
   readonly signatures: readonly {
     readonly signature: string;
     readonly type: string;

@@ -128,3 +128,18 @@ describe('span summaries shared through Redis', () => {
     );
   });
 });
+
+describe('flushing under a flood of new operations', () => {
+  it('writes at most 2,000 cells a flush, the rest on the next ones, none lost', async () => {
+    const [a] = twoDaemons();
+    a!.summaries.add(
+      Array.from({ length: 4500 }, (_, i) => span({ operation: `GET /item/${i}` })),
+      exemplarOf,
+    );
+    expect(await a!.shared.flush(a!.summaries)).toBe(2000);
+    expect(await a!.shared.flush(a!.summaries)).toBe(2000);
+    expect(await a!.shared.flush(a!.summaries)).toBe(500);
+    expect(await a!.shared.flush(a!.summaries)).toBe(0);
+    expect(await a!.shared.source.operations(WINDOW)).toHaveLength(4500);
+  });
+});
