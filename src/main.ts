@@ -25,6 +25,7 @@ import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
 import { createRedisTraceSummaries } from './sources/traces/redis-trace-summaries.js';
 import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
 import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
+import { createRedisHealthySignatures } from './store/redis-healthy-signatures.js';
 import { startTracing } from './telemetry/tracing.js';
 import { runDueSteps } from './verification/run-step.js';
 
@@ -130,6 +131,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const traces = {
     source: sharedSummaries.source,
     artifacts: createFilesystemArtifactStore(settings.artifactsDir),
+    healthy: createRedisHealthySignatures(redis, settings.keyPrefix),
   };
   const worker = startStepWorker({
     connection: workerConnection,

@@ -158,6 +158,8 @@ export interface TraceMeasure {
    * one by one (too little data for a verdict of their own); the evidence lists them.
    */
   readonly minOperationSpans: number;
+  /** A signature seen in any of the service's last N promoted releases is not new. */
+  readonly healthyReleases: number;
   /** On a member of the family: the operation or error signature it judges. */
   readonly member?: string;
 }

@@ -79,7 +79,13 @@ function crossFieldIssues(doc: RuleSetDocument): ValidationIssue[] {
 }
 
 const JOURNEY_ONLY_FIELDS = ['probe', 'runsPerInterval'] as const;
-const TRACE_ONLY_FIELDS = ['service', 'spanKinds', 'minOperationSpans', 'newErrors'] as const;
+const TRACE_ONLY_FIELDS = [
+  'service',
+  'spanKinds',
+  'minOperationSpans',
+  'newErrors',
+  'healthyReleases',
+] as const;
 
 /** The KHI names a rule-file KHI compiles into. */
 function compiledNames(khi: KhiDocument): string[] {
@@ -346,6 +352,8 @@ function journeyKhis(khi: KhiDocument): KhiRule[] {
  * error signature is tolerated only below 0.1% of spans, once the data show it stays there.
  */
 const DEFAULT_MIN_OPERATION_SPANS = 200;
+/** Signatures of the last 3 promoted releases are not new: rare known errors skip a baseline window. */
+const DEFAULT_HEALTHY_RELEASES = 3;
 const TRACE_DEFAULTS = {
   errors: {
     kind: 'ratio',
@@ -394,6 +402,7 @@ function traceKhis(khi: KhiDocument): KhiRule[] {
     spanKinds: undefined,
     minOperationSpans: undefined,
     newErrors: undefined,
+    healthyReleases: undefined,
   };
   return traceYields(khi).map(({ measure, name }) => {
     const defaults = TRACE_DEFAULTS[measure];
@@ -426,6 +435,7 @@ function traceKhis(khi: KhiDocument): KhiRule[] {
         ...(khi.service !== undefined && { service: khi.service }),
         spanKinds: khi.spanKinds ?? ['server'],
         minOperationSpans,
+        healthyReleases: khi.healthyReleases ?? DEFAULT_HEALTHY_RELEASES,
       },
     };
   });

@@ -184,6 +184,14 @@ export const KhiSchema = Type.Object(
           'trace: operations with fewer spans in either group so far are listed, not judged one by one (default 200).',
       }),
     ),
+    healthyReleases: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 20,
+        description:
+          "trace: a signature seen in any of the service's last N promoted releases is not new (default 3; 0: only the baseline's spans count).",
+      }),
+    ),
     newErrors: Type.Optional(
       StringEnum(['fail', 'report'] as const, {
         description:

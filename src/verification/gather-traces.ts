@@ -6,8 +6,8 @@
  * - operations with at least `minOperationSpans` spans in both groups so far are members of the
  *   `errors` and `latency` families; quieter ones are listed, not judged (the service-wide metric
  *   KHIs and the new signatures still cover them);
- * - a signature the canary shows and the baseline never did (over the analysis so far) is a
- *   `new-errors` member: its occurrences out of the canary's spans, against 0 out of the
+ * - a signature the canary shows and neither the baseline (over the analysis so far) nor one of the
+ *   service's last `healthyReleases` promoted releases did is a `new-errors` member: its occurrences out of the canary's spans, against 0 out of the
  *   baseline's;
  * - an operation only the canary emits is a `new-operations` member: its failed spans out of its
  *   spans, against the baseline's failed spans out of all of its spans.
@@ -21,6 +21,7 @@ import type { KhiObservations } from '../analysis/observations.js';
 import type { KhiRule, RuleSet, TraceMeasure } from '../analysis/rule-set.js';
 import { familyMemberName } from '../analysis/judge/trace-families.js';
 import type { ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { MAX_SIGNATURES_PER_RELEASE, type HealthySignatures } from '../store/healthy-signatures.js';
 import { sketchToHistogram } from '../sources/traces/sketch-histogram.js';
 import type { TraceSource } from '../sources/traces/trace-source.js';
 import { OTHER_SIGNATURE, type OperationSummary } from '../sources/traces/trace-summaries.js';
@@ -33,6 +34,8 @@ export interface TraceDeps {
   readonly source: TraceSource;
   /** Where exemplar traces of new error signatures are kept with the verification. */
   readonly artifacts?: ArtifactStore;
+  /** Signatures of recent healthy releases, which are not new either. */
+  readonly healthy?: HealthySignatures;
 }
 
 /** An error signature the canary shows and the baseline never did, so far in the analysis. */
@@ -65,6 +68,8 @@ export interface TraceEvidence {
   readonly operations: { readonly judged: readonly string[]; readonly quiet: readonly string[] };
   readonly newErrorSignatures: readonly NewErrorSignature[];
   readonly newOperations: readonly NewOperation[];
+  /** Every signature the canary showed so far (at most 500): remembered if it is promoted. */
+  readonly canarySignatures: readonly string[];
 }
 
 export interface GatheredTraces {
@@ -81,6 +86,7 @@ interface SpanQuery {
   readonly service: string;
   readonly kinds: readonly SpanKind[];
   readonly minOperationSpans: number;
+  readonly healthyReleases: number;
   readonly families: KhiRule[];
 }
 
@@ -140,19 +146,22 @@ export async function gatherTraces(
         ).map((summary) => [summary.operation, summary] as const),
       );
     let views: Views;
+    let healthy: ReadonlySet<string>;
     try {
-      const [ib, ic, sb, sc] = await Promise.all([
+      const [ib, ic, sb, sc, known] = await Promise.all([
         read('interval', 'baseline'),
         read('interval', 'canary'),
         read('sofar', 'baseline'),
         read('sofar', 'canary'),
+        deps.healthy?.recent(query.service, query.healthyReleases) ?? new Set<string>(),
       ]);
       views = { interval: { baseline: ib, canary: ic }, sofar: { baseline: sb, canary: sc } };
+      healthy = known;
     } catch (error) {
       fail(query.families, `trace source: ${(error as Error).message}`);
       continue;
     }
-    const evidence = await observeQuery(query, views, gathered.khis, deps, verification.id);
+    const evidence = await observeQuery(query, views, healthy, gathered.khis, deps, verification.id);
     traces.push({ ...evidence, versions });
   }
   return { ...gathered, traces };
@@ -164,11 +173,12 @@ function spanQueries(families: readonly KhiRule[], markerService: string): SpanQ
     const trace = family.trace as TraceMeasure;
     const service = trace.service ?? markerService;
     const kinds = [...trace.spanKinds].sort() as SpanKind[];
-    const key = JSON.stringify([service, kinds, trace.minOperationSpans]);
+    const key = JSON.stringify([service, kinds, trace.minOperationSpans, trace.healthyReleases]);
     const query = byKey.get(key) ?? {
       service,
       kinds,
       minOperationSpans: trace.minOperationSpans,
+      healthyReleases: trace.healthyReleases,
       families: [],
     };
     query.families.push(family);
@@ -180,6 +190,7 @@ function spanQueries(families: readonly KhiRule[], markerService: string): SpanQ
 async function observeQuery(
   query: SpanQuery,
   views: Views,
+  healthy: ReadonlySet<string>,
   khis: Record<string, KhiObservations>,
   deps: TraceDeps,
   verificationId: string,
@@ -194,7 +205,7 @@ async function observeQuery(
     else if (Math.min(baseline.requests, canary.requests) >= query.minOperationSpans) judged.push(operation);
     else quiet.push(operation);
   }
-  const newSignatures = newErrorSignatures(sofar);
+  const newSignatures = newErrorSignatures(sofar, healthy);
   const errorsFamily = query.families.find((f) => f.trace?.measure === 'errors');
   for (const family of query.families) {
     const measure = family.trace?.measure;
@@ -250,6 +261,15 @@ async function observeQuery(
       const summary = sofar.canary.get(operation) as OperationSummary;
       return { operation, spans: summary.requests, errors: summary.errors };
     }),
+    canarySignatures: [
+      ...new Set(
+        [...sofar.canary.values()].flatMap((summary) =>
+          summary.signatures.map((s) => s.signature).filter((s) => s !== OTHER_SIGNATURE),
+        ),
+      ),
+    ]
+      .sort()
+      .slice(0, MAX_SIGNATURES_PER_RELEASE),
   };
 }
 
@@ -262,9 +282,12 @@ interface FoundSignature {
   readonly exemplarIds: string[];
 }
 
-/** Signatures in the canary so far that the baseline never showed, most frequent first. */
-function newErrorSignatures(sofar: Views['sofar']): FoundSignature[] {
-  const known = new Set<string>();
+/**
+ * Signatures in the canary so far that neither the baseline nor a recent healthy release showed,
+ * most frequent first.
+ */
+function newErrorSignatures(sofar: Views['sofar'], healthy: ReadonlySet<string>): FoundSignature[] {
+  const known = new Set<string>(healthy);
   for (const summary of sofar.baseline.values())
     for (const counted of summary.signatures) known.add(counted.signature);
   const found = new Map<string, FoundSignature>();

@@ -143,6 +143,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
             deps,
             { ...verification, intervalsJudged: interval },
             verdictOf(decision.outcome, interval, judgement, decision.reasons),
+            gathered,
           );
         }
         if (failedSteps >= deps.maxFailedSteps) {
@@ -279,11 +280,17 @@ function verdictOf(
   };
 }
 
-async function finish(deps: StepDeps, verification: Verification, verdict: Verdict): Promise<StepOutcome> {
+async function finish(
+  deps: StepDeps,
+  verification: Verification,
+  verdict: Verdict,
+  gathered?: GatheredInterval,
+): Promise<StepOutcome> {
   const recorded: Verdict = { ...verdict, decidedAt: new Date(deps.now()).toISOString() };
   const won = await deps.store.decide(verification.id, recorded);
   await deps.scheduler.cancel(verification.id);
   if (won) {
+    if (recorded.outcome === 'promote') await rememberHealthySignatures(deps, verification, gathered);
     deps.onVerdict?.(recorded, verification);
     deps.logger.info(
       {
@@ -296,4 +303,25 @@ async function finish(deps: StepDeps, verification: Verification, verdict: Verdi
     );
   }
   return 'decided';
+}
+
+/**
+ * A promoted release's error signatures are known ones for the next releases' new-error
+ * families. Best effort: the verdict is recorded already, and a lost entry only makes more
+ * signatures look new next time (stricter, never laxer).
+ */
+async function rememberHealthySignatures(
+  deps: StepDeps,
+  verification: Verification,
+  gathered: GatheredInterval | undefined,
+): Promise<void> {
+  const healthy = deps.traces?.healthy;
+  if (healthy === undefined || gathered === undefined) return;
+  for (const trace of gathered.traces) {
+    await healthy
+      .remember(trace.service, verification.marker.version, trace.canarySignatures)
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, deploymentId: verification.id }, 'healthy signatures not recorded'),
+      );
+  }
 }

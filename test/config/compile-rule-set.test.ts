@@ -335,7 +335,7 @@ describe('compileRuleSet: trace KHIs', () => {
       tolerance: { relative: 0.5, absolute: 0.01 },
       detect: { relative: 2 },
       minSamples: 200,
-      trace: { measure: 'errors', spanKinds: ['server'], minOperationSpans: 200 },
+      trace: { measure: 'errors', spanKinds: ['server'], minOperationSpans: 200, healthyReleases: 3 },
     });
     expect(families[0]?.trace?.service).toBeUndefined();
     expect(families[2]).toMatchObject({ tolerance: { relative: 0, absolute: 0.001 }, minSamples: 200 });
@@ -394,6 +394,10 @@ describe('compileRuleSet: trace KHIs', () => {
     expect(issuesOf(withKhi(0, { spanKinds: ['server'] }))).toEqual([
       'khis[0].spanKinds: only applies to trace KHIs',
     ]);
+    expect(issuesOf(withKhi(0, { healthyReleases: 2 }))).toEqual([
+      'khis[0].healthyReleases: only applies to trace KHIs',
+    ]);
+    expect(issuesOf(traced({ healthyReleases: 21 }))[0]).toMatch(/^khis\[3\]\.healthyReleases: /);
     expect(issuesOf(withKhi(0, { yields: ['errors'] }))).toEqual([
       'khis[0].yields: only applies to journey and trace KHIs',
     ]);

@@ -17,6 +17,7 @@ import { createReceivedTraceSource } from '../../src/sources/traces/received-tra
 import type { ReceivedSpan } from '../../src/sources/traces/received-span.js';
 import { TraceSummaries } from '../../src/sources/traces/trace-summaries.js';
 import { createMemoryArtifactStore } from '../../src/store/artifacts/memory-artifact-store.js';
+import { createMemoryHealthySignatures, type HealthySignatures } from '../../src/store/healthy-signatures.js';
 import { createMemoryVerificationStore } from '../../src/store/memory-verification-store.js';
 import { createMemoryStepScheduler } from '../../src/verification/memory-step-scheduler.js';
 import type { TraceEvidence } from '../../src/verification/gather-traces.js';
@@ -97,7 +98,12 @@ function spansOf(
 
 async function verify(
   canary: ReleaseTraffic,
-  options: { intervals?: number; withMarker?: DeploymentMarker; tracesOn?: boolean } = {},
+  options: {
+    intervals?: number;
+    withMarker?: DeploymentMarker;
+    tracesOn?: boolean;
+    healthy?: HealthySignatures;
+  } = {},
 ) {
   let now = START;
   const summaries = new TraceSummaries(undefined, () => now);
@@ -129,7 +135,11 @@ async function verify(
       maxFailedSteps: 10,
       queryConcurrency: 2,
       ...(options.tracesOn !== false && {
-        traces: { source: createReceivedTraceSource(summaries), artifacts },
+        traces: {
+          source: createReceivedTraceSource(summaries),
+          artifacts,
+          ...(options.healthy !== undefined && { healthy: options.healthy }),
+        },
       }),
     });
     if ((await store.get('deploy-1'))?.verdict) break;
@@ -225,5 +235,25 @@ describe('trace KHIs in verification steps', () => {
         'operations',
       )?.classification,
     ).toBe('error');
+  });
+
+  it('does not call new a signature one of the last healthy releases showed, and remembers promoted ones', async () => {
+    const healthy = createMemoryHealthySignatures();
+    const promoted = await verify({}, { healthy });
+    expect(promoted.verification?.verdict?.outcome).toBe('promote');
+    expect([...(await healthy.recent('shop', 3))]).toEqual(['Error: payment declined for order <n>']);
+
+    await healthy.remember('shop', 'v1.9', ['TypeError: cart.items.map is not a function']);
+    const { verification, evidence } = await verify({ newExceptionRate: 0.05 }, { healthy });
+    const traces = evidence.at(-1)?.['traces'] as TraceEvidence[];
+    expect(traces[0]?.newErrorSignatures).toEqual([]);
+    expect(
+      verification?.verdict?.khis.some((result) => result.name.startsWith('operations.new-errors[')),
+    ).toBe(false);
+    // Older than the rule set's healthyReleases (3 by default): new again.
+    for (const version of ['v2.0', 'v2.1', 'v2.2']) await healthy.remember('shop', version, []);
+    expect((await verify({ newExceptionRate: 0.05 }, { healthy })).verification?.verdict?.outcome).toBe(
+      'rollback',
+    );
   });
 });
