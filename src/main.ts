@@ -22,7 +22,10 @@ import { startStepWorker } from './queue/step-worker.js';
 import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
 import { createRedisVerificationStore } from './store/redis-verification-store.js';
 import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
+import { createJaegerTraceSource } from './sources/traces/jaeger/jaeger-trace-source.js';
 import { createRedisTraceSummaries } from './sources/traces/redis-trace-summaries.js';
+import { createTempoTraceSource } from './sources/traces/tempo/tempo-trace-source.js';
+import type { TraceSource } from './sources/traces/trace-source.js';
 import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
 import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
 import { createRedisHealthySignatures } from './store/redis-healthy-signatures.js';
@@ -129,7 +132,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const flushTimer = setInterval(() => void flushSummaries(), SUMMARY_FLUSH_MS);
   flushTimer.unref();
   const traces = {
-    source: sharedSummaries.source,
+    source: traceSource(settings, sharedSummaries.source),
     artifacts: createFilesystemArtifactStore(settings.artifactsDir),
     healthy: createRedisHealthySignatures(redis, settings.keyPrefix),
   };
@@ -225,6 +228,19 @@ function checkTraceBuckets(
         `rule set ${name}: analysis.interval (${intervalSeconds}s) must be a whole number of traces.bucketSeconds (${settings.traces.bucketSeconds}s) for its trace KHIs`,
       );
   }
+}
+
+/** Where trace KHIs read spans: a configured Jaeger or Tempo, else every daemon's receiver. */
+function traceSource(settings: Settings, received: TraceSource): TraceSource {
+  const { backend, versionAttribute } = settings.traces;
+  if (backend === undefined) return received;
+  const options = {
+    baseUrl: backend.url,
+    timeoutMs: backend.timeoutMs,
+    maxTraces: backend.maxTraces,
+    versionAttribute,
+  };
+  return backend.kind === 'jaeger' ? createJaegerTraceSource(options) : createTempoTraceSource(options);
 }
 
 /** A restarted daemon re-ensures the schedule of every verification still in flight. */

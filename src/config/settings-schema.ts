@@ -113,6 +113,24 @@ export const SettingsSchema = Type.Object(
             'Operation summaries (series × time buckets) kept at once; spans beyond are dropped and counted.',
         }),
         maxExemplars: Type.Integer({ minimum: 0, maximum: 100_000, default: 500 }),
+        backend: Type.Optional(
+          Type.Object(
+            {
+              kind: StringEnum(['jaeger', 'tempo'] as const, {
+                description: 'Read spans for trace KHIs from this backend instead of the embedded receiver.',
+              }),
+              url: Type.String({ pattern: '^https?://', description: 'Jaeger query or Tempo base URL.' }),
+              timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+              maxTraces: Type.Integer({
+                minimum: 1,
+                maximum: 100_000,
+                default: 1500,
+                description: 'Traces asked for per query: the backend answers a sample, counts are of it.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

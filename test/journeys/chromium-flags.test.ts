@@ -42,9 +42,7 @@ describe('Chromium as the launcher starts it', () => {
     expect(lists.length).toBeGreaterThanOrEqual(2);
     const effective = new Set(lists.at(-1));
     const dropped = lists.flat().filter((feature) => !effective.has(feature));
-    expect(dropped, 'features Playwright disables that our --disable-features would re-enable').toEqual(
-      [],
-    );
+    expect(dropped, 'features Playwright disables that our --disable-features would re-enable').toEqual([]);
     expect([...effective]).toContain('WebUIOmniboxPopup');
   });
 
