@@ -11,6 +11,8 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
+import { createRedisOutbox } from './delivery/redis-outbox.js';
+import { startWebhookDeliverer } from './delivery/webhook-deliverer.js';
 import { buildApp } from './api/build-app.js';
 import type { ApiToken } from './api/api-deps.js';
 import { loadRuleSetDirectory } from './config/load-rule-sets.js';
@@ -84,6 +86,23 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const queue = new Queue<StepJob>(STEP_QUEUE_NAME, { connection: redis, prefix: bullPrefix });
   const scheduler = createBullmqStepScheduler(queue);
   const now = () => Date.now();
+  // Verdict webhooks: recorded with the verdict in the outbox, delivered by every daemon's deliverer.
+  const notifiers = settings.notifiers;
+  const outbox = createRedisOutbox(redis, settings.keyPrefix);
+  const deliverer = startWebhookDeliverer({
+    outbox,
+    notifiers,
+    logger,
+    onAttempt: (message, outcome, sinceCreatedMs) => {
+      metrics.webhookDeliveries.inc({ notifier: message.notifier, outcome });
+      if (outcome === 'delivered') metrics.webhookLatency.observe(sinceCreatedMs / 1000);
+    },
+  });
+  const delivery = {
+    notifiers,
+    ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
+    onMessagesQueued: () => deliverer.kick(),
+  };
   const ingest = createIngest({
     store,
     scheduler,
@@ -91,6 +110,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     now,
     logger,
     queryDelaySeconds: settings.prometheus.queryDelaySeconds,
+    ...delivery,
   });
   const workerConnection = new Redis(settings.redisUrl, redisOptions);
   // Playwright and the probe compiler add ~110 MiB to the process: loaded only when needed.
@@ -155,6 +175,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         queryConcurrency: 8,
         ...(journeys !== undefined && { journeys: journeys.dispatch }),
         traces,
+        ...delivery,
         onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
         onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
       }),
@@ -175,6 +196,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
       prometheus: await source.isReady(),
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
+    deliveries: { outbox, onRedelivered: () => deliverer.kick() },
     maxWaitSeconds: settings.api.maxWaitSeconds,
     ...(summaries !== undefined && {
       traces: {
@@ -201,6 +223,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         clearInterval(flushTimer);
         await flushSummaries();
         await worker.close();
+        await deliverer.close();
         await journeys?.close();
         await queue.close();
         workerConnection.disconnect();

@@ -14,6 +14,7 @@ import { answerDecidedVerdict, DecidedVerdicts, type DecidedVerdictAnswerer } fr
 import { createHttpDurationObserver, httpDurationHistogram } from './http-metrics.js';
 import { registerOperationsRoutes } from './operations-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
@@ -185,6 +186,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerVerdictRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
+    if (deps.deliveries !== undefined)
+      registerDeliveryRoutes(instance, { ...deps.deliveries, authenticate: context.authenticate });
     done();
   });
   return app;

@@ -80,7 +80,25 @@ export function resolveSettings(
       ? [{ path: `tokens[${i}]`, message: 'needs exactly one of token or tokenSha256' }]
       : [],
   );
-  if (tokenIssues.length > 0) throw new SettingsError(tokenIssues);
+  const names = new Map<string, number>();
+  const notifierIssues = validated.value.notifiers.flatMap((notifier, i) => {
+    const issues: ValidationIssue[] = [];
+    const first = names.get(notifier.name);
+    if (first !== undefined)
+      issues.push({
+        path: `notifiers[${i}].name`,
+        message: `duplicates notifiers[${first}].name "${notifier.name}"`,
+      });
+    else names.set(notifier.name, i);
+    if (notifier.backoffBaseMs > notifier.backoffMaxMs)
+      issues.push({
+        path: `notifiers[${i}].backoffBaseMs`,
+        message: `must be <= backoffMaxMs (${notifier.backoffMaxMs})`,
+      });
+    return issues;
+  });
+  if (tokenIssues.length + notifierIssues.length > 0)
+    throw new SettingsError([...tokenIssues, ...notifierIssues]);
   return Object.freeze(validated.value);
 }
 

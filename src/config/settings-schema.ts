@@ -22,6 +22,25 @@ const TokenSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const NotifierSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+    url: Type.String({ pattern: '^https?://' }),
+    secret: Type.String({ minLength: 16, description: 'HMAC-SHA256 key of the vigil-signature header.' }),
+    services: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'Only these services (default all).',
+      }),
+    ),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000 }),
+    backoffMaxMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 600_000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const SettingsSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -35,6 +54,10 @@ export const SettingsSchema = Type.Object(
       default: 'info',
     }),
     tokens: Type.Array(TokenSchema, { default: [] }),
+    notifiers: Type.Array(NotifierSchema, {
+      default: [],
+      description: 'Webhook receivers of every verdict (docs/integrations.md).',
+    }),
     prometheus: Type.Object(
       {
         timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 }),

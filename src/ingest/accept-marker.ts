@@ -2,6 +2,7 @@
  * Ingest: a deployment marker becomes a Verification and its steps are scheduled. Retrying the
  * same marker is harmless (same record back); the same id with another body is a conflict.
  */
+import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { initialJudgeState } from '../analysis/judge/judge-interval.js';
@@ -21,6 +22,10 @@ export interface IngestDeps {
   readonly logger: Logger;
   /** Seconds to wait after an interval ends before querying it. */
   readonly queryDelaySeconds: number;
+  /** Webhook receivers of verdicts, aborted ones included. */
+  readonly notifiers?: readonly Notifier[];
+  readonly publicBaseUrl?: string;
+  readonly onMessagesQueued?: () => void;
 }
 
 export interface Ingest {
@@ -98,8 +103,10 @@ export function createIngest(deps: IngestDeps): Ingest {
         khis: current.lastJudgement?.khis ?? [],
         reasons: ['aborted on request'],
       };
-      const won = await deps.store.decide(id, verdict);
+      const messages = verdictMessages(deps.notifiers ?? [], current, verdict, deps.publicBaseUrl);
+      const won = await deps.store.decide(id, verdict, messages);
       await deps.scheduler.cancel(id);
+      if (won && messages.length > 0) deps.onMessagesQueued?.();
       const after = await deps.store.get(id);
       if (!won && after !== undefined && after.status !== 'aborted') {
         throw new IngestError('ALREADY_DECIDED', `deployment ${id} was decided first: ${after.status}`);

@@ -3,6 +3,7 @@
  * records are kept encoded exactly as in Redis (what goes in comes back the same way), the same
  * compare-and-set rules apply, and `waitForDecision` is woken by `decide`.
  */
+import type { OutboxMessage } from '../delivery/outbox.js';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import {
   VERIFICATION_STATUSES,
@@ -33,6 +34,8 @@ export interface MemoryVerificationStoreOptions {
   readonly evidenceLimit?: number;
   /** Time source for `updatedAt`. */
   readonly clock?: () => Date;
+  /** Where `decide` enqueues a verdict's messages (a memory outbox). */
+  readonly outbox?: { enqueue(messages: readonly OutboxMessage[], nowMs: number): void };
 }
 
 export interface MemoryVerificationStore extends VerificationStore {
@@ -140,16 +143,18 @@ export function createMemoryVerificationStore(
         return true;
       }),
 
-    decide: (id: string, verdict: Verdict) =>
+    decide: (id: string, verdict: Verdict, messages: readonly OutboxMessage[] = []) =>
       settle(() => {
         const text = encodeVerdict(id, verdict);
         const { entry, status } = writable('decide', id);
         if (isDecided(status)) return false;
+        const now = clock();
         Object.assign(entry.fields, {
           status: verdict.outcome,
           verdict: text,
-          updatedAt: clock().toISOString(),
+          updatedAt: now.toISOString(),
         });
+        options.outbox?.enqueue(messages, now.getTime());
         waiters.notify(id);
         return true;
       }),

@@ -3,6 +3,7 @@
  * the checks and the writes (record, judge state, status indexes, the decision message) happen
  * together or not at all, whatever the number of daemons. Replies are short status words.
  */
+import { enqueueLua } from '../delivery/redis-outbox.js';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -72,8 +73,10 @@ return 'SAVED'
 `);
 
 /**
- * KEYS: record, pending index, analyzing index, the outcome's index.
- * ARGV: outcome, verdict JSON, updatedAt, order key, decision channel, id.
+ * KEYS: record, pending index, analyzing index, the outcome's index, then the outbox's due,
+ * messages and attempts keys.
+ * ARGV: outcome, verdict JSON, updatedAt, order key, decision channel, id, now (ms), then the
+ * verdict's outbox messages as (id, JSON) pairs: enqueued with the verdict or not at all.
  * Reply: DECIDED (this call recorded it, and published the id), ALREADY_DECIDED, NOT_FOUND or CORRUPT.
  */
 export const decideScript = defineScript(`${STATUS_CHECK}
@@ -85,6 +88,7 @@ else
   redis.call('ZREM', KEYS[3], ARGV[4])
 end
 redis.call('ZADD', KEYS[4], 0, ARGV[4])
+${enqueueLua(5, 8, 7)}
 redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 'DECIDED'
 `);

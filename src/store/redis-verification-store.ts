@@ -17,6 +17,8 @@
  * compare-and-set on `intervalsJudged` that refuses decided records, and only the first verdict is
  * recorded. Nothing expires: retention is left to the operator.
  */
+import type { OutboxMessage } from '../delivery/outbox.js';
+import { outboxKeys } from '../delivery/redis-outbox.js';
 import type { Redis } from 'ioredis';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import {
@@ -91,6 +93,7 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
       `${prefix}index:service-environment:${encodeURIComponent(service)}:${encodeURIComponent(environment)}`,
     decidedChannel: `${prefix}decided`,
   };
+  const outbox = outboxKeys(prefix);
   const waiters = new DecisionWaiters();
   const listener = createDecisionListener(redis, options.subscriber, keys.decidedChannel, waiters);
 
@@ -244,22 +247,33 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
       return reply('saveStep', id, word) === 'SAVED';
     },
 
-    decide: async (id: string, verdict: Verdict) => {
+    decide: async (id: string, verdict: Verdict, messages: readonly OutboxMessage[] = []) => {
       const text = encodeVerdict(id, verdict);
       const current = await read(id);
       if (current === undefined)
         throw new StoreError('VERIFICATION_NOT_FOUND', `decide(${id}): no such verification`);
+      const now = clock();
       const word = await attempt(`decide(${id})`, () =>
         decideScript.run(
           redis,
-          [keys.record(id), keys.status('pending'), keys.status('analyzing'), keys.status(verdict.outcome)],
+          [
+            keys.record(id),
+            keys.status('pending'),
+            keys.status('analyzing'),
+            keys.status(verdict.outcome),
+            outbox.due,
+            outbox.messages,
+            outbox.attempts,
+          ],
           [
             verdict.outcome,
             text,
-            clock().toISOString(),
+            now.toISOString(),
             orderKey(current.createdAt, id),
             keys.decidedChannel,
             id,
+            String(now.getTime()),
+            ...messages.flatMap((message) => [message.id, JSON.stringify(message)]),
           ],
         ),
       );

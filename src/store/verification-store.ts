@@ -3,6 +3,7 @@
  * in component tests (store/memory-verification-store.ts); one contract test suite runs against
  * both (test/store/verification-store-contract.ts).
  */
+import type { OutboxMessage } from '../delivery/outbox.js';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import type { Judgement } from '../analysis/judge/judge-interval.js';
 import type { Verdict, Verification, VerificationStatus } from '../verification/verification.js';
@@ -64,7 +65,7 @@ export interface VerificationStore {
    * Records the verdict unless one is recorded already (exactly once); false if it lost the race.
    * Unknown id: StoreError VERIFICATION_NOT_FOUND (nothing is created).
    */
-  decide(id: string, verdict: Verdict): Promise<boolean>;
+  decide(id: string, verdict: Verdict, messages?: readonly OutboxMessage[]): Promise<boolean>;
   appendEvidence(id: string, evidence: StepEvidence): Promise<void>;
   listEvidence(id: string): Promise<readonly StepEvidence[]>;
   /** Resolves with the verification once decided, or with its current state after `timeoutMs`. */

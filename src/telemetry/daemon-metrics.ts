@@ -12,6 +12,10 @@ export interface DaemonMetrics {
   readonly backendErrors: Counter<'backend' | 'kind'>;
   /** Spans the OTLP receiver got, by outcome: kept, rejected (unusable), dropped (memory bounds). */
   readonly otlpSpans: Counter<'outcome'>;
+  /** Webhook delivery attempts by notifier and outcome: delivered, retry, dead. */
+  readonly webhookDeliveries: Counter<'notifier' | 'outcome'>;
+  /** Verdict recorded → webhook delivered. */
+  readonly webhookLatency: Histogram;
 }
 
 /** Creates the registry; `countByStatus` is read on every scrape. */
@@ -54,6 +58,18 @@ export function createDaemonMetrics(
       name: 'vigil_otlp_spans_total',
       help: 'Spans received over OTLP, by outcome: kept, rejected (unusable) or dropped (over the memory bounds).',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'vigil_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by notifier and outcome: delivered, retry or dead (given up).',
+      labelNames: ['notifier', 'outcome'],
+      registers: [registry],
+    }),
+    webhookLatency: new Histogram({
+      name: 'vigil_webhook_delivery_seconds',
+      help: 'From the verdict being recorded to its webhook being delivered.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 5, 30, 300],
       registers: [registry],
     }),
   };

@@ -4,6 +4,7 @@
  * store the step and its evidence with a compare-and-set (several daemons may run the same step;
  * one wins), and when decided record the verdict exactly once and stop the schedule.
  */
+import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -36,6 +37,12 @@ export interface StepDeps {
   readonly journeys?: JourneyDispatch;
   /** Reads span summaries; without it, trace KHIs fail with a clear reason. */
   readonly traces?: TraceDeps;
+  /** Webhook receivers of verdicts: their messages are recorded with the verdict. */
+  readonly notifiers?: readonly Notifier[];
+  /** Base of the links in webhook payloads. */
+  readonly publicBaseUrl?: string;
+  /** This daemon recorded a verdict with messages: deliver them now. */
+  readonly onMessagesQueued?: () => void;
   readonly onStepJudged?: (durationSeconds: number) => void;
   readonly onVerdict?: (verdict: Verdict, verification: Verification) => void;
 }
@@ -287,8 +294,10 @@ async function finish(
   gathered?: GatheredInterval,
 ): Promise<StepOutcome> {
   const recorded: Verdict = { ...verdict, decidedAt: new Date(deps.now()).toISOString() };
-  const won = await deps.store.decide(verification.id, recorded);
+  const messages = verdictMessages(deps.notifiers ?? [], verification, recorded, deps.publicBaseUrl);
+  const won = await deps.store.decide(verification.id, recorded, messages);
   await deps.scheduler.cancel(verification.id);
+  if (won && messages.length > 0) deps.onMessagesQueued?.();
   if (won) {
     if (recorded.outcome === 'promote') await rememberHealthySignatures(deps, verification, gathered);
     deps.onVerdict?.(recorded, verification);

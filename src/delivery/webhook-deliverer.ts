@@ -1,0 +1,139 @@
+/**
+ * Delivers the outbox's messages to their notifiers: claims what is due (leased, so a daemon that
+ * dies mid-delivery only delays a message), POSTs each body signed with its notifier's secret,
+ * and completes it on a 2xx; otherwise it is retried with exponential backoff and full jitter,
+ * and after the notifier's `maxAttempts` it goes to the dead letters. Every daemon runs one; the
+ * daemon that records a verdict kicks its own at once, the others poll.
+ */
+import axios from 'axios';
+import type { Logger } from 'pino';
+import type { Outbox, StoredMessage } from './outbox.js';
+import type { Notifier } from './verdict-message.js';
+import { signWebhook } from './webhook-signature.js';
+
+export interface WebhookDelivererOptions {
+  readonly outbox: Outbox;
+  readonly notifiers: readonly Notifier[];
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** How often the outbox is looked at without a kick (retries, other daemons' verdicts). */
+  readonly pollMs?: number;
+  /** How long a claimed message is this daemon's before another may claim it. */
+  readonly leaseMs?: number;
+  /** Messages claimed (and delivered concurrently) at a time. */
+  readonly batch?: number;
+  readonly random?: () => number;
+  /** Each finished attempt: delivered, retried or dead, with how long since the verdict. */
+  readonly onAttempt?: (
+    message: StoredMessage,
+    outcome: 'delivered' | 'retry' | 'dead',
+    sinceCreatedMs: number,
+  ) => void;
+}
+
+export interface WebhookDeliverer {
+  /** Looks at the outbox now (after this daemon recorded a verdict). */
+  kick(): void;
+  /** Stops; in-flight deliveries finish. */
+  close(): Promise<void>;
+}
+
+export const DELIVERY_HEADERS = {
+  signature: 'vigil-signature',
+  idempotencyKey: 'vigil-idempotency-key',
+  event: 'vigil-event',
+  attempt: 'vigil-delivery-attempt',
+} as const;
+
+/** Delay before attempt `attempts + 1`: full jitter over min(max, base · 2^(attempts−1)). */
+export function backoffMs(notifier: Notifier, attempts: number, random: () => number): number {
+  const ceiling = Math.min(notifier.backoffMaxMs, notifier.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export function startWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const batch = options.batch ?? 32;
+  const notifiers = new Map(options.notifiers.map((notifier) => [notifier.name, notifier]));
+  const http = axios.create({ validateStatus: () => true, maxRedirects: 0, responseType: 'text' });
+  let closed = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const deliver = async (message: StoredMessage): Promise<void> => {
+    const notifier = notifiers.get(message.notifier);
+    const since = () => now() - Date.parse(message.createdAt);
+    if (notifier === undefined) {
+      await options.outbox.bury(message.id, `notifier ${message.notifier} is not configured any more`, now());
+      options.onAttempt?.(message, 'dead', since());
+      return;
+    }
+    let failure: string | undefined;
+    try {
+      const response = await http.post(notifier.url, message.body, {
+        timeout: notifier.timeoutMs,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'vigil-webhooks/1',
+          [DELIVERY_HEADERS.signature]: signWebhook(notifier.secret, Math.floor(now() / 1000), message.body),
+          [DELIVERY_HEADERS.idempotencyKey]: message.id,
+          [DELIVERY_HEADERS.event]: message.event,
+          [DELIVERY_HEADERS.attempt]: String(message.attempts),
+        },
+      });
+      if (response.status < 200 || response.status > 299) failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    if (failure === undefined) {
+      await options.outbox.complete(message.id);
+      options.onAttempt?.(message, 'delivered', since());
+      return;
+    }
+    const reason = `attempt ${message.attempts} to ${notifier.name}: ${failure}`;
+    if (message.attempts >= notifier.maxAttempts) {
+      await options.outbox.bury(message.id, reason, now());
+      options.logger.warn({ message: message.id, reason }, 'webhook given up: moved to the dead letters');
+      options.onAttempt?.(message, 'dead', since());
+    } else {
+      await options.outbox.retry(message.id, now() + backoffMs(notifier, message.attempts, random), reason);
+      options.logger.info({ message: message.id, reason }, 'webhook failed; retrying');
+      options.onAttempt?.(message, 'retry', since());
+    }
+  };
+
+  const cycle = async (): Promise<void> => {
+    do {
+      again = false;
+      for (;;) {
+        const claimed = await options.outbox.claim(now(), batch, leaseMs);
+        if (claimed.length === 0) break;
+        await Promise.all(claimed.map((message) => deliver(message)));
+        if (closed) return;
+      }
+    } while (again && !closed);
+  };
+  const run = (): void => {
+    if (closed) return;
+    if (running !== undefined) {
+      again = true;
+      return;
+    }
+    running = cycle()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'outbox unreachable; trying again'))
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(run, options.pollMs ?? 250);
+  timer.unref();
+  run();
+  return {
+    kick: run,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
