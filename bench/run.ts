@@ -4,7 +4,7 @@
  * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
  * The journey benchmark (issue 4) and the OTLP ingest benchmark (issue 5) print their tables for
  * their hand-kept sections.
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces,
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces|delivery,
  * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { renderCapacity, runCapacity } from './daemon/capacity.js';
 import { renderVerdictEndpoint, runVerdictEndpoint } from './daemon/verdict-endpoint.js';
 import { renderJourneyBenchmark, runJourneyBenchmark } from './journeys/run-journeys.js';
 import { renderOtlpIngest, runOtlpIngest } from './traces/otlp-ingest.js';
+import { renderWebhookLatency, runWebhookLatency } from './delivery/webhook-latency.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,8 +55,14 @@ if (values.only === undefined || values.only === 'journeys')
   console.log(`\n${renderJourneyBenchmark(await runJourneyBenchmark({ quick }))}`);
 if (values.only === undefined || values.only === 'traces')
   console.log(`\n${renderOtlpIngest(await runOtlpIngest({ quick }))}`);
-// The daemon, journey and trace sections of docs/benchmarks.md are kept by hand.
-const onlyDaemon = values.only === 'daemon' || values.only === 'journeys' || values.only === 'traces';
+if (values.only === undefined || values.only === 'delivery')
+  console.log(`\n${renderWebhookLatency(await runWebhookLatency({ quick }))}`);
+// The daemon, journey, trace and delivery sections of docs/benchmarks.md are kept by hand.
+const onlyDaemon =
+  values.only === 'daemon' ||
+  values.only === 'journeys' ||
+  values.only === 'traces' ||
+  values.only === 'delivery';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
 if (!onlyDaemon) console.log(`\n${markdown}`);
