@@ -15,6 +15,7 @@ import { createHttpDurationObserver, httpDurationHistogram } from './http-metric
 import { registerOperationsRoutes } from './operations-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
+import { registerArgoRoutes } from './argo-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
@@ -184,6 +185,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   void app.register((instance, _options, done) => {
     registerDeploymentRoutes(instance, context);
     registerVerdictRoutes(instance, context);
+    registerArgoRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     if (deps.deliveries !== undefined)
