@@ -16,6 +16,7 @@ import { registerOperationsRoutes } from './operations-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerArgoRoutes } from './argo-routes.js';
+import { registerFlaggerRoutes } from './flagger-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
@@ -186,6 +187,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerDeploymentRoutes(instance, context);
     registerVerdictRoutes(instance, context);
     registerArgoRoutes(instance, context);
+    registerFlaggerRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     if (deps.deliveries !== undefined)

@@ -45,6 +45,7 @@ describe('GET /openapi.json', () => {
       '/v1/deployments/{id}',
       '/v1/deployments/{id}/abort',
       '/v1/deployments/{id}/verdict',
+      '/v1/flagger/{hook}',
     ]);
   });
 
