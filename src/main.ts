@@ -92,6 +92,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   const deliverer = startWebhookDeliverer({
     outbox,
     notifiers,
+    flagProviders: settings.flagProviders,
     logger,
     onAttempt: (message, outcome, sinceCreatedMs) => {
       metrics.webhookDeliveries.inc({ notifier: message.notifier, outcome });
@@ -100,6 +101,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   });
   const delivery = {
     notifiers,
+    flagProviders: settings.flagProviders,
     ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
     onMessagesQueued: () => deliverer.kick(),
   };

@@ -32,6 +32,7 @@ export const API_ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
   UNKNOWN_RULE_SET: { status: 422, message: 'the marker names a rule set that does not exist' },
+  UNKNOWN_FLAG_PROVIDER: { status: 422, message: 'the marker names a flag provider that is not configured' },
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   STORE_UNAVAILABLE: { status: 503, message: 'the verification store is unavailable; retry later' },
   STORE_CLOSED: { status: 503, message: 'the daemon is shutting down; retry later' },

@@ -41,6 +41,46 @@ const NotifierSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const FlagProviderSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+    kind: StringEnum(['unleash', 'http'] as const, {
+      description: 'unleash: its admin API; http: a request template of your own.',
+    }),
+    url: Type.String({
+      pattern: '^https?://',
+      description:
+        'unleash: its base URL. http: the URL to call, with {flag}, {service}, {environment} filled in (URL-encoded).',
+    }),
+    token: Type.Optional(
+      Type.String({ minLength: 1, description: 'unleash: an admin API token (Authorization header).' }),
+    ),
+    project: Type.String({
+      minLength: 1,
+      default: 'default',
+      description: 'unleash: the project of the flags.',
+    }),
+    environment: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "unleash: the environment to turn off in (default: the marker's).",
+      }),
+    ),
+    method: StringEnum(['POST', 'PUT', 'PATCH', 'DELETE'] as const, { default: 'POST' }),
+    headers: Type.Record(Type.String(), Type.String(), { default: {}, description: 'http: sent as is.' }),
+    body: Type.Optional(
+      Type.String({
+        description: 'http: the body, with {flag}, {service}, {environment} filled in (JSON-escaped).',
+      }),
+    ),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 500 }),
+    backoffMaxMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 60_000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const SettingsSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -54,6 +94,10 @@ export const SettingsSchema = Type.Object(
       default: 'info',
     }),
     tokens: Type.Array(TokenSchema, { default: [] }),
+    flagProviders: Type.Array(FlagProviderSchema, {
+      default: [],
+      description: 'Where kill switches are turned off on rollback (docs/integrations.md).',
+    }),
     notifiers: Type.Array(NotifierSchema, {
       default: [],
       description: 'Webhook receivers of every verdict (docs/integrations.md).',

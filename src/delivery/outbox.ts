@@ -7,13 +7,16 @@
 
 /** One message as enqueued. */
 export interface OutboxMessage {
-  /** Unique per message: `<deployment>.<event>.<notifier>`; also its idempotency key. */
+  /** Unique per message (`<deployment>.verdict.<notifier>`, `<deployment>.kill-switch.<provider>.<flag>`); also its idempotency key. */
   readonly id: string;
+  /** The notifier (verdict) or flag provider (kill-switch) it goes to. */
   readonly notifier: string;
-  readonly event: 'verdict';
+  readonly event: 'verdict' | 'kill-switch';
   readonly deploymentId: string;
-  /** The JSON body, exactly as it will be signed and sent. */
+  /** The body, exactly as it will be (signed and) sent. */
   readonly body: string;
+  /** Kill switches: the request fixed at decision time (verdicts go to their notifier's URL). */
+  readonly request?: { readonly method: string; readonly url: string };
   readonly createdAt: string;
 }
 

@@ -8,12 +8,15 @@
 import axios from 'axios';
 import type { Logger } from 'pino';
 import type { Outbox, StoredMessage } from './outbox.js';
+import type { FlagProvider } from './kill-switch-messages.js';
 import type { Notifier } from './verdict-message.js';
 import { signWebhook } from './webhook-signature.js';
 
 export interface WebhookDelivererOptions {
   readonly outbox: Outbox;
   readonly notifiers: readonly Notifier[];
+  /** Where kill-switch messages go. */
+  readonly flagProviders?: readonly FlagProvider[];
   readonly logger: Logger;
   readonly now?: () => number;
   /** How often the outbox is looked at without a kick (retries, other daemons' verdicts). */
@@ -46,7 +49,11 @@ export const DELIVERY_HEADERS = {
 } as const;
 
 /** Delay before attempt `attempts + 1`: full jitter over min(max, base · 2^(attempts−1)). */
-export function backoffMs(notifier: Notifier, attempts: number, random: () => number): number {
+export function backoffMs(
+  notifier: Pick<Notifier, 'backoffBaseMs' | 'backoffMaxMs'>,
+  attempts: number,
+  random: () => number,
+): number {
   const ceiling = Math.min(notifier.backoffMaxMs, notifier.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(ceiling * (0.5 + random() / 2));
 }
@@ -57,31 +64,67 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
   const leaseMs = options.leaseMs ?? 30_000;
   const batch = options.batch ?? 32;
   const notifiers = new Map(options.notifiers.map((notifier) => [notifier.name, notifier]));
+  const providers = new Map((options.flagProviders ?? []).map((provider) => [provider.name, provider]));
   const http = axios.create({ validateStatus: () => true, maxRedirects: 0, responseType: 'text' });
   let closed = false;
   let running: Promise<void> | undefined;
   let again = false;
 
-  const deliver = async (message: StoredMessage): Promise<void> => {
+  /** The HTTP request for a message, or undefined when its target is not configured any more. */
+  const requestFor = (message: StoredMessage) => {
+    const common = {
+      'user-agent': 'vigil-webhooks/1',
+      [DELIVERY_HEADERS.idempotencyKey]: message.id,
+      [DELIVERY_HEADERS.event]: message.event,
+      [DELIVERY_HEADERS.attempt]: String(message.attempts),
+    };
+    if (message.event === 'kill-switch') {
+      const provider = providers.get(message.notifier);
+      if (provider === undefined || message.request === undefined) return undefined;
+      return {
+        target: provider,
+        method: message.request.method,
+        url: message.request.url,
+        headers: {
+          ...common,
+          ...(message.body !== '' && { 'content-type': 'application/json' }),
+          ...(provider.kind === 'unleash' &&
+            provider.token !== undefined && { authorization: provider.token }),
+          ...provider.headers,
+        },
+      };
+    }
     const notifier = notifiers.get(message.notifier);
+    if (notifier === undefined) return undefined;
+    return {
+      target: notifier,
+      method: 'POST',
+      url: notifier.url,
+      headers: {
+        ...common,
+        'content-type': 'application/json',
+        [DELIVERY_HEADERS.signature]: signWebhook(notifier.secret, Math.floor(now() / 1000), message.body),
+      },
+    };
+  };
+
+  const deliver = async (message: StoredMessage): Promise<void> => {
+    const request = requestFor(message);
     const since = () => now() - Date.parse(message.createdAt);
-    if (notifier === undefined) {
-      await options.outbox.bury(message.id, `notifier ${message.notifier} is not configured any more`, now());
+    if (request === undefined) {
+      await options.outbox.bury(message.id, `${message.notifier} is not configured any more`, now());
       options.onAttempt?.(message, 'dead', since());
       return;
     }
+    const notifier = request.target;
     let failure: string | undefined;
     try {
-      const response = await http.post(notifier.url, message.body, {
+      const response = await http.request({
+        method: request.method,
+        url: request.url,
+        data: message.body,
         timeout: notifier.timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'vigil-webhooks/1',
-          [DELIVERY_HEADERS.signature]: signWebhook(notifier.secret, Math.floor(now() / 1000), message.body),
-          [DELIVERY_HEADERS.idempotencyKey]: message.id,
-          [DELIVERY_HEADERS.event]: message.event,
-          [DELIVERY_HEADERS.attempt]: String(message.attempts),
-        },
+        headers: request.headers,
       });
       if (response.status < 200 || response.status > 299) failure = `HTTP ${response.status}`;
     } catch (error) {

@@ -26,6 +26,8 @@ export interface IngestDeps {
   readonly notifiers?: readonly Notifier[];
   readonly publicBaseUrl?: string;
   readonly onMessagesQueued?: () => void;
+  /** Flag providers a marker's kill switches may name. */
+  readonly flagProviders?: readonly { readonly name: string }[];
 }
 
 export interface Ingest {
@@ -45,6 +47,18 @@ export function createIngest(deps: IngestDeps): Ingest {
           'UNKNOWN_RULE_SET',
           `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`,
           [{ path: 'ruleSet', message: 'is not a known rule set' }],
+        );
+      }
+      const unknownProviders = (marker.killSwitches ?? []).flatMap((killSwitch, index) =>
+        (deps.flagProviders ?? []).some((provider) => provider.name === killSwitch.provider)
+          ? []
+          : [{ path: `killSwitches[${index}].provider`, message: `is not a configured flag provider` }],
+      );
+      if (unknownProviders.length > 0) {
+        throw new IngestError(
+          'UNKNOWN_FLAG_PROVIDER',
+          `the marker names flag providers that are not configured (known: ${(deps.flagProviders ?? []).map((p) => p.name).join(', ') || 'none'})`,
+          unknownProviders,
         );
       }
       const markerSha256 = canonicalSha256(marker);

@@ -56,6 +56,24 @@ export const DeploymentMarkerSchema = Type.Object(
     metadata: Type.Optional(
       Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64 }),
     ),
+    killSwitches: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            provider: Type.String({
+              pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+              description: 'A flag provider of the settings (flagProviders[].name).',
+            }),
+            flag: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 32,
+          description: 'Feature flags turned off when the verdict is rollback (docs/integrations.md).',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,10 @@
 /** Why a marker was refused; the API maps each code to a status (api/api-errors.ts). */
 export type IngestErrorCode =
-  'UNKNOWN_RULE_SET' | 'DEPLOYMENT_CONFLICT' | 'DEPLOYMENT_NOT_FOUND' | 'ALREADY_DECIDED';
+  | 'UNKNOWN_RULE_SET'
+  | 'UNKNOWN_FLAG_PROVIDER'
+  | 'DEPLOYMENT_CONFLICT'
+  | 'DEPLOYMENT_NOT_FOUND'
+  | 'ALREADY_DECIDED';
 
 export class IngestError extends Error {
   override readonly name = 'IngestError';

@@ -4,6 +4,7 @@
  * store the step and its evidence with a compare-and-set (several daemons may run the same step;
  * one wins), and when decided record the verdict exactly once and stop the schedule.
  */
+import { killSwitchMessages, type FlagProvider } from '../delivery/kill-switch-messages.js';
 import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -39,6 +40,8 @@ export interface StepDeps {
   readonly traces?: TraceDeps;
   /** Webhook receivers of verdicts: their messages are recorded with the verdict. */
   readonly notifiers?: readonly Notifier[];
+  /** Where a rollback turns the marker's kill switches off (messages recorded with the verdict). */
+  readonly flagProviders?: readonly FlagProvider[];
   /** Base of the links in webhook payloads. */
   readonly publicBaseUrl?: string;
   /** This daemon recorded a verdict with messages: deliver them now. */
@@ -294,7 +297,10 @@ async function finish(
   gathered?: GatheredInterval,
 ): Promise<StepOutcome> {
   const recorded: Verdict = { ...verdict, decidedAt: new Date(deps.now()).toISOString() };
-  const messages = verdictMessages(deps.notifiers ?? [], verification, recorded, deps.publicBaseUrl);
+  const messages = [
+    ...verdictMessages(deps.notifiers ?? [], verification, recorded, deps.publicBaseUrl),
+    ...killSwitchMessages(deps.flagProviders ?? [], verification, recorded),
+  ];
   const won = await deps.store.decide(verification.id, recorded, messages);
   await deps.scheduler.cancel(verification.id);
   if (won && messages.length > 0) deps.onMessagesQueued?.();

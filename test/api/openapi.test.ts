@@ -79,6 +79,7 @@ describe('GET /openapi.json', () => {
         'changeTier',
         'links',
         'metadata',
+        'killSwitches',
       ].sort(),
     );
     expect(body?.required).toEqual(
