@@ -90,6 +90,10 @@ export function resolveSettings(
         message: `duplicates notifiers[${first}].name "${notifier.name}"`,
       });
     else names.set(notifier.name, i);
+    const needs = notifier.kind === 'webhook' ? (['secret'] as const) : (['repository', 'token'] as const);
+    for (const field of needs)
+      if (notifier[field] === undefined)
+        issues.push({ path: `notifiers[${i}].${field}`, message: `is required for kind ${notifier.kind}` });
     if (notifier.backoffBaseMs > notifier.backoffMaxMs)
       issues.push({
         path: `notifiers[${i}].backoffBaseMs`,

@@ -25,8 +25,31 @@ const TokenSchema = Type.Object(
 const NotifierSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
-    url: Type.String({ pattern: '^https?://' }),
-    secret: Type.String({ minLength: 16, description: 'HMAC-SHA256 key of the vigil-signature header.' }),
+    kind: StringEnum(['webhook', 'github-deployment-status'] as const, {
+      default: 'webhook',
+      description:
+        "webhook: Vigil's signed payload to url. github-deployment-status: a deployment status on GitHub.",
+    }),
+    url: Type.String({
+      pattern: '^https?://',
+      description:
+        'webhook: where to POST. github-deployment-status: the REST API base (https://api.github.com).',
+    }),
+    secret: Type.Optional(
+      Type.String({ minLength: 16, description: 'webhook: HMAC-SHA256 key of the vigil-signature header.' }),
+    ),
+    repository: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+        description: 'github-deployment-status: owner/repo.',
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'github-deployment-status: a token allowed to write deployments.',
+      }),
+    ),
     services: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
         minItems: 1,

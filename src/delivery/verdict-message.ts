@@ -9,8 +9,13 @@ import type { OutboxMessage } from './outbox.js';
 /** A webhook receiver of verdicts, from the settings. */
 export interface Notifier {
   readonly name: string;
+  readonly kind: 'webhook' | 'github-deployment-status';
   readonly url: string;
-  readonly secret: string;
+  /** webhook: the signing key. */
+  readonly secret?: string;
+  /** github-deployment-status: `owner/repo` and the token. */
+  readonly repository?: string;
+  readonly token?: string;
   /** Only deployments of these services (all when absent). */
   readonly services?: readonly string[];
   readonly timeoutMs: number;
@@ -31,7 +36,11 @@ export function verdictMessages(
 ): OutboxMessage[] {
   const { marker } = verification;
   const wanting = notifiers.filter((n) => n.services === undefined || n.services.includes(marker.service));
-  return wanting.map((notifier) => {
+  return wanting.flatMap((notifier): OutboxMessage[] => {
+    if (notifier.kind === 'github-deployment-status') {
+      const status = githubDeploymentStatus(notifier, verification, verdict, publicBaseUrl);
+      return status === undefined ? [] : [status];
+    }
     const id = `${verification.id}.verdict.${notifier.name}`;
     const body = {
       payloadVersion: PAYLOAD_VERSION,
@@ -68,13 +77,62 @@ export function verdictMessages(
         },
       }),
     };
-    return {
-      id,
-      notifier: notifier.name,
-      event: 'verdict',
-      deploymentId: verification.id,
-      body: JSON.stringify(body),
-      createdAt: verdict.decidedAt,
-    };
+    return [
+      {
+        id,
+        notifier: notifier.name,
+        event: 'verdict',
+        deploymentId: verification.id,
+        body: JSON.stringify(body),
+        createdAt: verdict.decidedAt,
+      },
+    ];
   });
+}
+
+/** GitHub's deployment states for Vigil's outcomes. */
+const GITHUB_STATES = {
+  promote: 'success',
+  rollback: 'failure',
+  inconclusive: 'error',
+  aborted: 'inactive',
+} as const;
+
+/**
+ * A deployment status on GitHub (`POST /repos/{owner}/{repo}/deployments/{id}/statuses`), for
+ * markers that carry the GitHub deployment's id in `metadata.githubDeploymentId`.
+ */
+function githubDeploymentStatus(
+  notifier: Notifier,
+  verification: Verification,
+  verdict: Verdict,
+  publicBaseUrl: string | undefined,
+): OutboxMessage | undefined {
+  const deploymentId = verification.marker.metadata?.['githubDeploymentId'];
+  const digits = typeof deploymentId === 'number' ? String(deploymentId) : deploymentId;
+  if (typeof digits !== 'string' || !/^\d{1,20}$/.test(digits) || notifier.repository === undefined)
+    return undefined;
+  const reason = verdict.reasons[0] ?? '';
+  const description = `Vigil: ${verdict.outcome}${reason === '' ? '' : ` — ${reason}`}`;
+  const body = {
+    state: GITHUB_STATES[verdict.outcome],
+    // GitHub keeps at most 140 characters.
+    description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+    environment: verification.marker.environment,
+    ...(publicBaseUrl !== undefined && {
+      log_url: `${publicBaseUrl.replace(/\/+$/, '')}/v1/deployments/${encodeURIComponent(verification.id)}/verdict`,
+    }),
+  };
+  return {
+    id: `${verification.id}.verdict.${notifier.name}`,
+    notifier: notifier.name,
+    event: 'verdict',
+    deploymentId: verification.id,
+    body: JSON.stringify(body),
+    request: {
+      method: 'POST',
+      url: `${notifier.url.replace(/\/+$/, '')}/repos/${notifier.repository}/deployments/${digits}/statuses`,
+    },
+    createdAt: verdict.decidedAt,
+  };
 }

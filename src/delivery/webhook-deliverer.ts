@@ -96,6 +96,21 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
     }
     const notifier = notifiers.get(message.notifier);
     if (notifier === undefined) return undefined;
+    if (notifier.kind === 'github-deployment-status') {
+      if (message.request === undefined) return undefined;
+      return {
+        target: notifier,
+        method: message.request.method,
+        url: message.request.url,
+        headers: {
+          ...common,
+          'content-type': 'application/json',
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+          authorization: `Bearer ${notifier.token ?? ''}`,
+        },
+      };
+    }
     return {
       target: notifier,
       method: 'POST',
@@ -103,7 +118,11 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
       headers: {
         ...common,
         'content-type': 'application/json',
-        [DELIVERY_HEADERS.signature]: signWebhook(notifier.secret, Math.floor(now() / 1000), message.body),
+        [DELIVERY_HEADERS.signature]: signWebhook(
+          notifier.secret ?? '',
+          Math.floor(now() / 1000),
+          message.body,
+        ),
       },
     };
   };
