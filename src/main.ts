@@ -101,6 +101,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   });
   const delivery = {
     notifiers,
+    outbox,
     flagProviders: settings.flagProviders,
     ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
     onMessagesQueued: () => deliverer.kick(),

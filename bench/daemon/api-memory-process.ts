@@ -23,6 +23,7 @@ const app = buildApp({
   ingest: {
     acceptMarker: () => Promise.reject(new Error('not part of this benchmark')),
     abort: () => Promise.reject(new Error('not part of this benchmark')),
+    startPhase: () => Promise.reject(new Error('not part of this benchmark')),
   },
   tokens: [
     {

@@ -27,6 +27,8 @@ export const API_ERRORS = {
   DEPLOYMENT_NOT_FOUND: { status: 404, message: 'no deployment with this id' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   DEAD_LETTER_NOT_FOUND: { status: 404, message: 'no dead webhook message with this id' },
+  PHASE_NOT_FOUND: { status: 404, message: 'the deployment has no phase with this name' },
+  PHASE_ORDER: { status: 409, message: 'a phase starts only once the phase before it was promoted' },
   DEPLOYMENT_CONFLICT: { status: 409, message: 'a deployment with this id exists with a different marker' },
   ALREADY_DECIDED: { status: 409, message: 'the deployment is already decided' },
   BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },

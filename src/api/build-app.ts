@@ -17,6 +17,7 @@ import { registerOtlpRoutes } from './otlp-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerArgoRoutes } from './argo-routes.js';
 import { registerFlaggerRoutes } from './flagger-routes.js';
+import { registerPhaseRoutes } from './phase-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
@@ -188,6 +189,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerVerdictRoutes(instance, context);
     registerArgoRoutes(instance, context);
     registerFlaggerRoutes(instance, context);
+    registerPhaseRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     if (deps.deliveries !== undefined)

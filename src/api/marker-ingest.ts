@@ -21,4 +21,14 @@ export interface MarkerIngest {
    * stands (its earlier verdict when decided before), or undefined when the id is unknown.
    */
   abort(id: string): Promise<Verification | undefined>;
+  /**
+   * Starts phase `phase` (not the first) of deployment `id` once the phase before it was promoted
+   * (code `PHASE_ORDER` otherwise, `PHASE_NOT_FOUND` for a phase the marker does not declare);
+   * a retry returns the phase's verification as it stands. Undefined when the id is unknown.
+   */
+  startPhase(
+    id: string,
+    phase: string,
+    startedAt?: string,
+  ): Promise<{ created: boolean; verification: Verification } | undefined>;
 }

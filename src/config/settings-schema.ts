@@ -56,6 +56,12 @@ const NotifierSchema = Type.Object(
         description: 'Only these services (default all).',
       }),
     ),
+    events: Type.Array(StringEnum(['verdict', 'progress'] as const), {
+      minItems: 1,
+      uniqueItems: true,
+      default: ['verdict'],
+      description: 'webhook: verdicts, and with progress each judged interval too.',
+    }),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
     maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000 }),

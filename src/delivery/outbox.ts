@@ -11,7 +11,7 @@ export interface OutboxMessage {
   readonly id: string;
   /** The notifier (verdict) or flag provider (kill-switch) it goes to. */
   readonly notifier: string;
-  readonly event: 'verdict' | 'kill-switch';
+  readonly event: 'verdict' | 'progress' | 'kill-switch';
   readonly deploymentId: string;
   /** The body, exactly as it will be (signed and) sent. */
   readonly body: string;
@@ -30,6 +30,11 @@ export interface StoredMessage extends OutboxMessage {
 }
 
 export interface Outbox {
+  /**
+   * Adds messages due at `nowMs` (a message already there, or dead, is left alone). Verdicts are
+   * enqueued by the store's `decide` instead, atomically with the verdict.
+   */
+  enqueue(messages: readonly OutboxMessage[], nowMs: number): Promise<void>;
   /**
    * Up to `limit` messages due at `nowMs`, each leased for `leaseMs` (another daemon claims it
    * again only if this one neither completes nor reschedules it in time, e.g. it crashed) and its
@@ -52,15 +57,20 @@ export interface Outbox {
 
 /** In memory, for component tests; `enqueue` is what a store's `decide` calls. */
 export function createMemoryOutbox(): Outbox & {
-  enqueue(messages: readonly OutboxMessage[], nowMs: number): void;
+  enqueueNow(messages: readonly OutboxMessage[], nowMs: number): void;
 } {
   const pending = new Map<string, { message: StoredMessage; dueMs: number }>();
   const buried = new Map<string, StoredMessage>();
+  const enqueueNow = (messages: readonly OutboxMessage[], nowMs: number): void => {
+    for (const message of messages)
+      if (!pending.has(message.id) && !buried.has(message.id))
+        pending.set(message.id, { message: { ...message, attempts: 0 }, dueMs: nowMs });
+  };
   return {
+    enqueueNow,
     enqueue(messages, nowMs) {
-      for (const message of messages)
-        if (!pending.has(message.id) && !buried.has(message.id))
-          pending.set(message.id, { message: { ...message, attempts: 0 }, dueMs: nowMs });
+      enqueueNow(messages, nowMs);
+      return Promise.resolve();
     },
     claim(nowMs, limit, leaseMs) {
       const due = [...pending.values()]

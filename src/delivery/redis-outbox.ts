@@ -89,7 +89,17 @@ export function createRedisOutbox(redis: Redis, prefix: string): Outbox {
       ...(deadAtMs !== undefined && { deadAt: new Date(deadAtMs).toISOString() }),
     };
   };
+  const enqueueSource = enqueueLua(1, 2, 1);
   return {
+    async enqueue(messages, nowMs) {
+      if (messages.length === 0) return;
+      await evalScript(
+        redis,
+        enqueueSource,
+        [keys.due, keys.messages, keys.attempts],
+        [String(nowMs), ...messages.flatMap((message) => [message.id, JSON.stringify(message)])],
+      );
+    },
     async claim(nowMs, limit, leaseMs) {
       const flat = (await evalScript(
         redis,

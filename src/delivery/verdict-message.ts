@@ -3,6 +3,7 @@
  * docs/integrations.md). Pure: the body is fixed when the verdict is recorded, so every retry
  * sends the same bytes under the same idempotency key.
  */
+import type { Judgement } from '../analysis/judge/judge-interval.js';
 import type { Verdict, Verification } from '../verification/verification.js';
 import type { OutboxMessage } from './outbox.js';
 
@@ -18,6 +19,8 @@ export interface Notifier {
   readonly token?: string;
   /** Only deployments of these services (all when absent). */
   readonly services?: readonly string[];
+  /** webhook: `progress` adds a message per judged interval (verdicts always). */
+  readonly events?: readonly ('verdict' | 'progress')[];
   readonly timeoutMs: number;
   readonly maxAttempts: number;
   readonly backoffBaseMs: number;
@@ -135,4 +138,56 @@ function githubDeploymentStatus(
     },
     createdAt: verdict.decidedAt,
   };
+}
+
+/** One interval's progress for the webhook notifiers that asked for it (`events: [progress]`). */
+export function progressMessages(
+  notifiers: readonly Notifier[],
+  verification: Verification,
+  judgement: Judgement,
+  recordedAt: string,
+): OutboxMessage[] {
+  const { marker } = verification;
+  return notifiers
+    .filter(
+      (n) =>
+        n.kind === 'webhook' &&
+        n.events?.includes('progress') === true &&
+        (n.services === undefined || n.services.includes(marker.service)),
+    )
+    .map((notifier) => {
+      const id = `${verification.id}.progress-${judgement.interval}.${notifier.name}`;
+      const body = {
+        payloadVersion: PAYLOAD_VERSION,
+        id,
+        event: 'progress',
+        deployment: {
+          id: verification.id,
+          service: marker.service,
+          environment: marker.environment,
+          version: marker.version,
+        },
+        progress: {
+          interval: judgement.interval,
+          maxIntervals: verification.plan?.maxIntervals ?? null,
+          score: judgement.score,
+          decision: judgement.decision.outcome,
+          reasons: judgement.decision.reasons,
+          khis: judgement.khis.map((khi) => ({
+            name: khi.name,
+            classification: khi.classification,
+            failed: khi.failed,
+            critical: khi.critical,
+          })),
+        },
+      };
+      return {
+        id,
+        notifier: notifier.name,
+        event: 'progress' as const,
+        deploymentId: verification.id,
+        body: JSON.stringify(body),
+        createdAt: recordedAt,
+      };
+    });
 }

@@ -2,6 +2,7 @@
  * Ingest: a deployment marker becomes a Verification and its steps are scheduled. Retrying the
  * same marker is harmless (same record back); the same id with another body is a conflict.
  */
+import { phaseDeploymentId, phaseIssues, phaseMarker } from './phases.js';
 import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -35,6 +36,12 @@ export interface Ingest {
   acceptMarker(marker: DeploymentMarker): Promise<{ created: boolean; verification: Verification }>;
   /** Ends the analysis as `aborted`; undefined for an unknown id; throws ALREADY_DECIDED. */
   abort(id: string): Promise<Verification | undefined>;
+  /** Starts a later phase once the one before it was promoted; throws PHASE_ORDER, PHASE_NOT_FOUND. */
+  startPhase(
+    id: string,
+    phase: string,
+    startedAt?: string,
+  ): Promise<{ created: boolean; verification: Verification } | undefined>;
 }
 
 /** Builds the ingest use case. */
@@ -61,6 +68,9 @@ export function createIngest(deps: IngestDeps): Ingest {
           unknownProviders,
         );
       }
+      const invalidPhases = phaseIssues(marker);
+      if (invalidPhases.length > 0)
+        throw new IngestError('VALIDATION_FAILED', "the marker's phases are not usable", invalidPhases);
       const markerSha256 = canonicalSha256(marker);
       const now = new Date(deps.now()).toISOString();
       const id = marker.id ?? randomUUID();
@@ -100,6 +110,42 @@ export function createIngest(deps: IngestDeps): Ingest {
         );
       }
       return stored;
+    },
+
+    async startPhase(id, phase, startedAt) {
+      const parent = await deps.store.get(id);
+      if (parent === undefined) return undefined;
+      const phases = parent.marker.phases ?? [];
+      const index = phases.findIndex((p) => p.name === phase);
+      if (index < 0)
+        throw new IngestError('PHASE_NOT_FOUND', `deployment ${id} has no phase ${phase}`, [
+          {
+            path: 'phase',
+            message: `is not one of ${phases.map((p) => p.name).join(', ') || '(no phases)'}`,
+          },
+        ]);
+      const childId = phaseDeploymentId(id, phases, phase);
+      const existing = await deps.store.get(childId);
+      if (existing !== undefined) return { created: false, verification: existing };
+      const previousName = phases[index - 1]?.name;
+      const previous =
+        previousName === undefined
+          ? undefined
+          : await deps.store.get(phaseDeploymentId(id, phases, previousName));
+      if (index === 0 || previous?.status !== 'promote')
+        throw new IngestError(
+          'PHASE_ORDER',
+          index === 0
+            ? `phase ${phase} is the deployment itself: it started with the marker`
+            : `phase ${phase} starts only once phase ${previousName} is promoted (it is ${previous?.status ?? 'not started'})`,
+          [{ path: 'phase', message: 'cannot start yet' }],
+        );
+      const marker = phaseMarker(
+        { ...parent.marker, id },
+        index,
+        startedAt ?? new Date(deps.now()).toISOString(),
+      );
+      return this.acceptMarker(marker);
     },
 
     async abort(id) {

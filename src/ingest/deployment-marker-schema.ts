@@ -56,6 +56,27 @@ export const DeploymentMarkerSchema = Type.Object(
     metadata: Type.Optional(
       Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { maxProperties: 64 }),
     ),
+    phases: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }),
+            trafficShare: Type.Number({
+              exclusiveMinimum: 0,
+              maximum: 1,
+              description: 'Share of traffic the canary gets in this phase (0.01 = 1%).',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 2,
+          maxItems: 10,
+          description:
+            'Rings or phases, in order: the marker verifies the first; each next one is started once the one before is promoted.',
+        },
+      ),
+    ),
     killSwitches: Type.Optional(
       Type.Array(
         Type.Object(

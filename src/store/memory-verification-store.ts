@@ -35,7 +35,7 @@ export interface MemoryVerificationStoreOptions {
   /** Time source for `updatedAt`. */
   readonly clock?: () => Date;
   /** Where `decide` enqueues a verdict's messages (a memory outbox). */
-  readonly outbox?: { enqueue(messages: readonly OutboxMessage[], nowMs: number): void };
+  readonly outbox?: { enqueueNow(messages: readonly OutboxMessage[], nowMs: number): void };
 }
 
 export interface MemoryVerificationStore extends VerificationStore {
@@ -154,7 +154,7 @@ export function createMemoryVerificationStore(
           verdict: text,
           updatedAt: now.toISOString(),
         });
-        options.outbox?.enqueue(messages, now.getTime());
+        options.outbox?.enqueueNow(messages, now.getTime());
         waiters.notify(id);
         return true;
       }),

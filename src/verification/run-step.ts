@@ -5,7 +5,8 @@
  * one wins), and when decided record the verdict exactly once and stop the schedule.
  */
 import { killSwitchMessages, type FlagProvider } from '../delivery/kill-switch-messages.js';
-import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
+import type { Outbox } from '../delivery/outbox.js';
+import { progressMessages, verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -46,6 +47,8 @@ export interface StepDeps {
   readonly publicBaseUrl?: string;
   /** This daemon recorded a verdict with messages: deliver them now. */
   readonly onMessagesQueued?: () => void;
+  /** Where progress messages (notifiers with `events: [progress]`) are queued after each step. */
+  readonly outbox?: Pick<Outbox, 'enqueue'>;
   readonly onStepJudged?: (durationSeconds: number) => void;
   readonly onVerdict?: (verdict: Verdict, verification: Verification) => void;
 }
@@ -142,6 +145,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           observations: summariseObservations(gathered),
           judgement,
         });
+        await queueProgress(deps, verification, judgement);
         deps.onStepJudged?.((performance.now() - started) / 1000);
         logger.info(
           { score: judgement.score, decision: judgement.decision.outcome, failures: gathered.failures.size },
@@ -339,4 +343,26 @@ async function rememberHealthySignatures(
         deps.logger.warn({ err: error, deploymentId: verification.id }, 'healthy signatures not recorded'),
       );
   }
+}
+
+/** Progress of a judged step for the notifiers that asked; best effort, after the step is stored. */
+async function queueProgress(
+  deps: StepDeps,
+  verification: Verification,
+  judgement: Judgement,
+): Promise<void> {
+  if (deps.outbox === undefined || judgement.decision.outcome !== 'continue') return;
+  const messages = progressMessages(
+    deps.notifiers ?? [],
+    verification,
+    judgement,
+    new Date(deps.now()).toISOString(),
+  );
+  if (messages.length === 0) return;
+  await deps.outbox
+    .enqueue(messages, deps.now())
+    .then(() => deps.onMessagesQueued?.())
+    .catch((error: unknown) =>
+      deps.logger.warn({ err: error, deploymentId: verification.id }, 'progress webhooks not queued'),
+    );
 }

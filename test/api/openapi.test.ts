@@ -44,6 +44,8 @@ describe('GET /openapi.json', () => {
       '/v1/deployments',
       '/v1/deployments/{id}',
       '/v1/deployments/{id}/abort',
+      '/v1/deployments/{id}/phases/{phase}/start',
+      '/v1/deployments/{id}/phases/{phase}/verdict',
       '/v1/deployments/{id}/verdict',
       '/v1/flagger/{hook}',
     ]);
@@ -80,6 +82,7 @@ describe('GET /openapi.json', () => {
         'links',
         'metadata',
         'killSwitches',
+        'phases',
       ].sort(),
     );
     expect(body?.required).toEqual(

@@ -74,6 +74,7 @@ describe('errors', () => {
       ingest: {
         acceptMarker: () => Promise.reject(new Error('redis: connection reset at 10.0.0.7:6379')),
         abort: () => Promise.resolve(undefined),
+        startPhase: () => Promise.resolve(undefined),
       },
     });
     const response = await failing.app.inject({

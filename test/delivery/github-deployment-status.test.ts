@@ -96,7 +96,7 @@ describe('GitHub deployment statuses', () => {
       rollback,
       'https://vigil.example',
     );
-    outbox.enqueue(messages, Date.now());
+    await outbox.enqueue(messages, Date.now());
     failuresLeft = 1;
     const deliverer = startWebhookDeliverer({
       outbox,
