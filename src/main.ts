@@ -11,6 +11,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
+import { createRedisDeliveryLog } from './delivery/delivery-log.js';
 import { createRedisOutbox } from './delivery/redis-outbox.js';
 import { startWebhookDeliverer } from './delivery/webhook-deliverer.js';
 import { buildApp } from './api/build-app.js';
@@ -89,8 +90,10 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   // Verdict webhooks: recorded with the verdict in the outbox, delivered by every daemon's deliverer.
   const notifiers = settings.notifiers;
   const outbox = createRedisOutbox(redis, settings.keyPrefix);
+  const deliveryLog = createRedisDeliveryLog(redis, settings.keyPrefix);
   const deliverer = startWebhookDeliverer({
     outbox,
+    log: deliveryLog,
     notifiers,
     flagProviders: settings.flagProviders,
     logger,
@@ -199,7 +202,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
       prometheus: await source.isReady(),
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
-    deliveries: { outbox, onRedelivered: () => deliverer.kick() },
+    deliveries: { outbox, log: deliveryLog, onRedelivered: () => deliverer.kick() },
     maxWaitSeconds: settings.api.maxWaitSeconds,
     ...(summaries !== undefined && {
       traces: {

@@ -7,6 +7,7 @@ import type { Scope } from '../config/settings-schema.js';
 import type { VerificationStore } from '../store/verification-store.js';
 import type { MarkerIngest } from './marker-ingest.js';
 import type { OtlpReceiver } from './otlp-routes.js';
+import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Outbox } from '../delivery/outbox.js';
 
 /** `markers:write`, `verdicts:read`, `traces:write` or `admin`; `admin` implies every other scope. */
@@ -41,7 +42,11 @@ export interface ApiDeps {
   /** The embedded OTLP trace receiver (`POST /v1/traces`); not served when absent. */
   readonly traces?: OtlpReceiver;
   /** The webhook outbox, for its dead letters (`/v1/deliveries/dead`); not served when absent. */
-  readonly deliveries?: { readonly outbox: Outbox; readonly onRedelivered: () => void };
+  readonly deliveries?: {
+    readonly outbox: Outbox;
+    readonly log: DeliveryLog;
+    readonly onRedelivered: () => void;
+  };
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;

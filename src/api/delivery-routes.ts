@@ -1,14 +1,16 @@
 /**
  * Dead letters of verdict webhooks (scope admin): list what was given up after the last retry,
- * and send one again once its receiver is fixed.
+ * and send one again once its receiver is fixed. And a deployment's delivery log (verdicts:read):
+ * every attempt to deliver its messages and how it ended.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { ApiError } from './api-errors.js';
 import { requireScope, type Authenticator } from './authentication.js';
-import { errorResponses } from './deployment-schemas.js';
+import { DeploymentIdParamsSchema, errorResponses } from './deployment-schemas.js';
 import { BEARER_SECURITY } from './route-context.js';
 
 const DeadLetterSchema = Type.Object({
@@ -27,12 +29,45 @@ export function registerDeliveryRoutes(
   instance: FastifyInstance,
   context: {
     readonly outbox: Outbox;
+    readonly log: DeliveryLog;
     readonly authenticate: Authenticator;
     readonly onRedelivered: () => void;
   },
 ): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const isAdmin = requireScope(context.authenticate, 'admin');
+
+  app.get(
+    '/v1/deployments/:id/deliveries',
+    {
+      onRequest: requireScope(context.authenticate, 'verdicts:read'),
+      schema: {
+        summary: "A deployment's delivery log: webhooks, GitHub statuses, kill switches",
+        description:
+          'Scope verdicts:read. Every delivery attempt of its messages and how it ended, oldest first.',
+        tags: ['deliveries'],
+        security: BEARER_SECURITY,
+        params: DeploymentIdParamsSchema,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                at: Type.String(),
+                messageId: Type.String(),
+                event: Type.String(),
+                target: Type.String(),
+                outcome: Type.String(),
+                attempt: Type.Integer(),
+                error: Type.Optional(Type.String()),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({ items: await context.log.list(request.params.id) }),
+  );
 
   app.get(
     '/v1/deliveries/dead',

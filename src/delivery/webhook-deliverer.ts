@@ -7,6 +7,7 @@
  */
 import axios from 'axios';
 import type { Logger } from 'pino';
+import type { DeliveryLog } from './delivery-log.js';
 import type { Outbox, StoredMessage } from './outbox.js';
 import type { FlagProvider } from './kill-switch-messages.js';
 import type { Notifier } from './verdict-message.js';
@@ -32,6 +33,8 @@ export interface WebhookDelivererOptions {
     outcome: 'delivered' | 'retry' | 'dead',
     sinceCreatedMs: number,
   ) => void;
+  /** Where every attempt is recorded with its verification. */
+  readonly log?: DeliveryLog;
 }
 
 export interface WebhookDeliverer {
@@ -66,6 +69,25 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
   const notifiers = new Map(options.notifiers.map((notifier) => [notifier.name, notifier]));
   const providers = new Map((options.flagProviders ?? []).map((provider) => [provider.name, provider]));
   const http = axios.create({ validateStatus: () => true, maxRedirects: 0, responseType: 'text' });
+  /** Reports an attempt's end to the metrics callback and the verification's delivery log. */
+  const record = async (
+    message: StoredMessage,
+    outcome: 'delivered' | 'retry' | 'dead',
+    error?: string,
+  ): Promise<void> => {
+    options.onAttempt?.(message, outcome, now() - Date.parse(message.createdAt));
+    await options.log
+      ?.append(message.deploymentId, {
+        at: new Date(now()).toISOString(),
+        messageId: message.id,
+        event: message.event,
+        target: message.notifier,
+        outcome,
+        attempt: message.attempts,
+        ...(error !== undefined && { error }),
+      })
+      .catch((failure: unknown) => options.logger.warn({ err: failure }, 'delivery log not written'));
+  };
   let closed = false;
   let running: Promise<void> | undefined;
   let again = false;
@@ -129,10 +151,10 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
 
   const deliver = async (message: StoredMessage): Promise<void> => {
     const request = requestFor(message);
-    const since = () => now() - Date.parse(message.createdAt);
     if (request === undefined) {
-      await options.outbox.bury(message.id, `${message.notifier} is not configured any more`, now());
-      options.onAttempt?.(message, 'dead', since());
+      const reason = `${message.notifier} is not configured any more`;
+      await options.outbox.bury(message.id, reason, now());
+      await record(message, 'dead', reason);
       return;
     }
     const notifier = request.target;
@@ -151,18 +173,18 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
     }
     if (failure === undefined) {
       await options.outbox.complete(message.id);
-      options.onAttempt?.(message, 'delivered', since());
+      await record(message, 'delivered');
       return;
     }
     const reason = `attempt ${message.attempts} to ${notifier.name}: ${failure}`;
     if (message.attempts >= notifier.maxAttempts) {
       await options.outbox.bury(message.id, reason, now());
       options.logger.warn({ message: message.id, reason }, 'webhook given up: moved to the dead letters');
-      options.onAttempt?.(message, 'dead', since());
+      await record(message, 'dead', failure);
     } else {
       await options.outbox.retry(message.id, now() + backoffMs(notifier, message.attempts, random), reason);
       options.logger.info({ message: message.id, reason }, 'webhook failed; retrying');
-      options.onAttempt?.(message, 'retry', since());
+      await record(message, 'retry', failure);
     }
   };
 

@@ -8,6 +8,7 @@ import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRuleSetText } from '../../src/config/load-rule-set.js';
+import { createMemoryDeliveryLog } from '../../src/delivery/delivery-log.js';
 import { killSwitchMessages, type FlagProvider } from '../../src/delivery/kill-switch-messages.js';
 import { createMemoryOutbox } from '../../src/delivery/outbox.js';
 import { startWebhookDeliverer } from '../../src/delivery/webhook-deliverer.js';
@@ -176,12 +177,14 @@ describe('a rollback turns the listed flags off', () => {
       flagProviders: providers,
     });
     await ingest.acceptMarker(marker);
+    const log = createMemoryDeliveryLog();
     const deliverer = startWebhookDeliverer({
       outbox,
       notifiers: [],
       flagProviders: providers,
       logger,
       pollMs: 20,
+      log,
     });
     try {
       for (let i = 0; i < 3 && !(await store.get('deploy-9'))?.verdict; i += 1) {
@@ -223,6 +226,13 @@ describe('a rollback turns the listed flags off', () => {
       });
       expect(unleash.received[0]?.headers['authorization']).toBe('user:unleash-admin-token');
       expect(await outbox.counts()).toEqual({ pending: 0, dead: 0 });
+      // The outcome is recorded with the verification: retries of the provider that was down, then done.
+      const entries = await log.list('deploy-9');
+      expect(entries.filter((e) => e.target === 'flags').map((e) => e.outcome)).toEqual(['delivered']);
+      const unleashOutcomes = entries.filter((e) => e.target === 'unleash').map((e) => e.outcome);
+      expect(unleashOutcomes.at(-1)).toBe('delivered');
+      expect(unleashOutcomes.slice(0, -1).every((outcome) => outcome === 'retry')).toBe(true);
+      expect(unleashOutcomes.length).toBeGreaterThan(1);
     } finally {
       await deliverer.close();
     }

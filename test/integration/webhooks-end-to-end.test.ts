@@ -157,6 +157,17 @@ describe('verdict webhooks', () => {
     expect(ci.processed.get('d1.verdict.ci')?.times).toBe(1);
     expect(ci.processed.get('d2.verdict.ci')?.times).toBe(1);
     expect(ci.attempts.every((a) => a.signatureOk)).toBe(true);
+    // The delivery log of d1: failed attempts (503) then the delivery, per target.
+    const log = (
+      await api().get<{ items: { target: string; outcome: string; attempt: number; error?: string }[] }>(
+        '/v1/deployments/d1/deliveries',
+      )
+    ).data.items.filter((entry) => entry.target === 'ci');
+    expect(log.length).toBeGreaterThanOrEqual(4);
+    expect(log.slice(0, -1).every((entry) => entry.outcome === 'retry' && entry.error === 'HTTP 503')).toBe(
+      true,
+    );
+    expect(log.at(-1)).toMatchObject({ outcome: 'delivered', attempt: log.length });
     expect(ci.processed.get('d1.verdict.ci')?.body).toMatchObject({
       payloadVersion: 1,
       id: 'd1.verdict.ci',
