@@ -87,6 +87,7 @@ export function createMemoryOutbox(): Outbox & {
     },
     complete(id) {
       pending.delete(id);
+      buried.delete(id);
       return Promise.resolve();
     },
     retry(id, dueMs, error) {

@@ -38,24 +38,42 @@ for i = ${firstArg}, #ARGV, 2 do
 end`;
 }
 
+// A due id without its message (it cannot be delivered) is dropped rather than handed out.
 const CLAIM = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
 for _, id in ipairs(ids) do
+  if redis.call('HEXISTS', KEYS[2], id) == 0 then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('HDEL', KEYS[4], id)
+  else
   redis.call('ZADD', KEYS[1], ARGV[3], id)
   local attempts = redis.call('HINCRBY', KEYS[3], id, 1)
   table.insert(out, id)
   table.insert(out, redis.call('HGET', KEYS[2], id) or '')
   table.insert(out, attempts)
   table.insert(out, redis.call('HGET', KEYS[4], id) or '')
+  end
 end
 return out`;
 
 const REDELIVER = `
+if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 0
+end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], 0)
 redis.call('HDEL', KEYS[4], ARGV[1])
+return 1`;
+
+// Only a message still waiting (not completed or buried by another daemon meanwhile) moves.
+const BURY = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 return 1`;
 
 const RETRY = `
@@ -108,14 +126,27 @@ export function createRedisOutbox(redis: Redis, prefix: string): Outbox {
         [String(nowMs), String(limit), String(nowMs + leaseMs)],
       )) as (string | number)[];
       const claimed: StoredMessage[] = [];
-      for (let i = 0; i < flat.length; i += 4)
-        claimed.push(decode(String(flat[i]), String(flat[i + 1]), Number(flat[i + 2]), String(flat[i + 3])));
+      for (let i = 0; i < flat.length; i += 4) {
+        const id = String(flat[i]);
+        try {
+          claimed.push(decode(id, String(flat[i + 1]), Number(flat[i + 2]), String(flat[i + 3])));
+        } catch (error) {
+          // One unreadable message goes to the dead letters; it must not hold up the others.
+          await evalScript(
+            redis,
+            BURY,
+            [keys.due, keys.dead, keys.errors],
+            [id, String(nowMs), (error as Error).message],
+          );
+        }
+      }
       return claimed;
     },
     async complete(id) {
       await redis
         .multi()
         .zrem(keys.due, id)
+        .zrem(keys.dead, id)
         .hdel(keys.messages, id)
         .hdel(keys.attempts, id)
         .hdel(keys.errors, id)
@@ -125,7 +156,7 @@ export function createRedisOutbox(redis: Redis, prefix: string): Outbox {
       await evalScript(redis, RETRY, [keys.due, keys.errors], [id, String(dueMs), error]);
     },
     async bury(id, error, nowMs) {
-      await redis.multi().zrem(keys.due, id).zadd(keys.dead, nowMs, id).hset(keys.errors, id, error).exec();
+      await evalScript(redis, BURY, [keys.due, keys.dead, keys.errors], [id, String(nowMs), error]);
     },
     async dead(limit) {
       const entries = await redis.zrange(keys.dead, '0', String(limit - 1), 'WITHSCORES');
@@ -147,7 +178,7 @@ export function createRedisOutbox(redis: Redis, prefix: string): Outbox {
         (await evalScript(
           redis,
           REDELIVER,
-          [keys.dead, keys.due, keys.attempts, keys.errors],
+          [keys.dead, keys.due, keys.attempts, keys.errors, keys.messages],
           [id, String(nowMs)],
         )) === 1
       );

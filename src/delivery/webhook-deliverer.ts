@@ -22,7 +22,10 @@ export interface WebhookDelivererOptions {
   readonly now?: () => number;
   /** How often the outbox is looked at without a kick (retries, other daemons' verdicts). */
   readonly pollMs?: number;
-  /** How long a claimed message is this daemon's before another may claim it. */
+  /**
+   * How long a claimed message is this daemon's before another may claim it (default: the
+   * longest target timeout plus 30 s, so an attempt still running is never claimed twice).
+   */
   readonly leaseMs?: number;
   /** Messages claimed (and delivered concurrently) at a time. */
   readonly batch?: number;
@@ -51,6 +54,10 @@ export const DELIVERY_HEADERS = {
   attempt: 'vigil-delivery-attempt',
 } as const;
 
+/** Messages for a target this daemon does not know are retried this often before being buried. */
+const UNKNOWN_TARGET_ATTEMPTS = 10;
+const UNKNOWN_TARGET_BACKOFF = { backoffBaseMs: 1000, backoffMaxMs: 60_000 };
+
 /** Delay before attempt `attempts + 1`: full jitter over min(max, base · 2^(attempts−1)). */
 export function backoffMs(
   notifier: Pick<Notifier, 'backoffBaseMs' | 'backoffMaxMs'>,
@@ -64,7 +71,9 @@ export function backoffMs(
 export function startWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs =
+    options.leaseMs ??
+    Math.max(0, ...[...options.notifiers, ...(options.flagProviders ?? [])].map((t) => t.timeoutMs)) + 30_000;
   const batch = options.batch ?? 32;
   const notifiers = new Map(options.notifiers.map((notifier) => [notifier.name, notifier]));
   const providers = new Map((options.flagProviders ?? []).map((provider) => [provider.name, provider]));
@@ -152,9 +161,19 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
   const deliver = async (message: StoredMessage): Promise<void> => {
     const request = requestFor(message);
     if (request === undefined) {
-      const reason = `${message.notifier} is not configured any more`;
-      await options.outbox.bury(message.id, reason, now());
-      await record(message, 'dead', reason);
+      // Another daemon may know it (a configuration change rolling out): retry, bury only at last.
+      const reason = `${message.notifier} is not configured on this daemon`;
+      if (message.attempts >= UNKNOWN_TARGET_ATTEMPTS) {
+        await options.outbox.bury(message.id, reason, now());
+        await record(message, 'dead', reason);
+      } else {
+        await options.outbox.retry(
+          message.id,
+          now() + backoffMs(UNKNOWN_TARGET_BACKOFF, message.attempts, random),
+          reason,
+        );
+        await record(message, 'retry', reason);
+      }
       return;
     }
     const notifier = request.target;

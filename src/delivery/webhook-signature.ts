@@ -35,8 +35,10 @@ export function verifyWebhook(options: {
         item.slice(at + 1).trim(),
       ]);
   }
+  // An empty secret would accept anything signed with it: a misconfigured receiver, not a check.
+  if (options.secret === '') throw new Error('verifyWebhook: the secret must not be empty');
   const t = parts.get('t')?.[0];
-  const signatures = parts.get('v1') ?? [];
+  const signatures = (parts.get('v1') ?? []).filter((signature) => /^[0-9a-f]{64}$/.test(signature));
   if (t === undefined || !/^\d+$/.test(t) || signatures.length === 0)
     return { ok: false, reason: `${SIGNATURE_HEADER} must be t=<unix seconds>,v1=<hex>` };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);

@@ -2,7 +2,7 @@
  * Ingest: a deployment marker becomes a Verification and its steps are scheduled. Retrying the
  * same marker is harmless (same record back); the same id with another body is a conflict.
  */
-import { phaseDeploymentId, phaseIssues, phaseMarker } from './phases.js';
+import { PHASE_ID_INFIX, phaseDeploymentId, phaseIssues, phaseMarker } from './phases.js';
 import { verdictMessages, type Notifier } from '../delivery/verdict-message.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -46,72 +46,81 @@ export interface Ingest {
 
 /** Builds the ingest use case. */
 export function createIngest(deps: IngestDeps): Ingest {
-  return {
-    async acceptMarker(marker) {
-      const loaded = deps.ruleSets.get(marker.ruleSet);
-      if (loaded === undefined) {
-        throw new IngestError(
-          'UNKNOWN_RULE_SET',
-          `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`,
-          [{ path: 'ruleSet', message: 'is not a known rule set' }],
-        );
-      }
-      const unknownProviders = (marker.killSwitches ?? []).flatMap((killSwitch, index) =>
-        (deps.flagProviders ?? []).some((provider) => provider.name === killSwitch.provider)
-          ? []
-          : [{ path: `killSwitches[${index}].provider`, message: `is not a configured flag provider` }],
+  /** Creates (or finds, for a retry) the verification of a marker already checked. */
+  async function accept(marker: DeploymentMarker): Promise<{ created: boolean; verification: Verification }> {
+    const loaded = deps.ruleSets.get(marker.ruleSet);
+    if (loaded === undefined) {
+      throw new IngestError(
+        'UNKNOWN_RULE_SET',
+        `rule set "${marker.ruleSet}" is not loaded (known: ${[...deps.ruleSets.keys()].join(', ') || 'none'})`,
+        [{ path: 'ruleSet', message: 'is not a known rule set' }],
       );
-      if (unknownProviders.length > 0) {
-        throw new IngestError(
-          'UNKNOWN_FLAG_PROVIDER',
-          `the marker names flag providers that are not configured (known: ${(deps.flagProviders ?? []).map((p) => p.name).join(', ') || 'none'})`,
-          unknownProviders,
-        );
-      }
-      const invalidPhases = phaseIssues(marker);
-      if (invalidPhases.length > 0)
-        throw new IngestError('VALIDATION_FAILED', "the marker's phases are not usable", invalidPhases);
-      const markerSha256 = canonicalSha256(marker);
-      const now = new Date(deps.now()).toISOString();
-      const id = marker.id ?? randomUUID();
-      const verification: Verification = {
+    }
+    const unknownProviders = (marker.killSwitches ?? []).flatMap((killSwitch, index) =>
+      (deps.flagProviders ?? []).some((provider) => provider.name === killSwitch.provider)
+        ? []
+        : [{ path: `killSwitches[${index}].provider`, message: `is not a configured flag provider` }],
+    );
+    if (unknownProviders.length > 0) {
+      throw new IngestError(
+        'UNKNOWN_FLAG_PROVIDER',
+        `the marker names flag providers that are not configured (known: ${(deps.flagProviders ?? []).map((p) => p.name).join(', ') || 'none'})`,
+        unknownProviders,
+      );
+    }
+    const invalidPhases = phaseIssues(marker);
+    if (invalidPhases.length > 0)
+      throw new IngestError('VALIDATION_FAILED', "the marker's phases are not usable", invalidPhases);
+    const markerSha256 = canonicalSha256(marker);
+    const now = new Date(deps.now()).toISOString();
+    const id = marker.id ?? randomUUID();
+    const verification: Verification = {
+      id,
+      marker: { ...marker, id, startedAt: marker.startedAt ?? now },
+      markerSha256,
+      ruleSetSha256: loaded.sha256,
+      plan: {
+        intervalSeconds: loaded.ruleSet.analysis.intervalSeconds,
+        minIntervals: loaded.ruleSet.analysis.minIntervals,
+        maxIntervals: loaded.ruleSet.analysis.maxIntervals,
+      },
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+      intervalsJudged: 0,
+      failedSteps: 0,
+      lastJudgement: null,
+      verdict: null,
+    };
+    const stored = await deps.store.create(verification, initialJudgeState(loaded.ruleSet));
+    if (!stored.created && stored.verification.markerSha256 !== markerSha256) {
+      throw new IngestError('DEPLOYMENT_CONFLICT', `deployment ${id} exists with a different marker`);
+    }
+    if (stored.created) {
+      const startedAtMs = Date.parse(stored.verification.marker.startedAt);
+      const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
+      await deps.scheduler.schedule(
         id,
-        marker: { ...marker, id, startedAt: marker.startedAt ?? now },
-        markerSha256,
-        ruleSetSha256: loaded.sha256,
-        plan: {
-          intervalSeconds: loaded.ruleSet.analysis.intervalSeconds,
-          minIntervals: loaded.ruleSet.analysis.minIntervals,
-          maxIntervals: loaded.ruleSet.analysis.maxIntervals,
-        },
-        status: 'pending',
-        createdAt: now,
-        updatedAt: now,
-        intervalsJudged: 0,
-        failedSteps: 0,
-        lastJudgement: null,
-        verdict: null,
-      };
-      const stored = await deps.store.create(verification, initialJudgeState(loaded.ruleSet));
-      if (!stored.created && stored.verification.markerSha256 !== markerSha256) {
-        throw new IngestError('DEPLOYMENT_CONFLICT', `deployment ${id} exists with a different marker`);
-      }
-      if (stored.created) {
-        const startedAtMs = Date.parse(stored.verification.marker.startedAt);
-        const intervalSeconds = loaded.ruleSet.analysis.intervalSeconds;
-        await deps.scheduler.schedule(
-          id,
-          intervalSeconds,
-          startedAtMs + (intervalSeconds + deps.queryDelaySeconds) * 1000,
-        );
-        deps.logger.info(
-          { deploymentId: id, service: marker.service, ruleSet: marker.ruleSet },
-          'marker accepted',
-        );
-      }
-      return stored;
-    },
+        intervalSeconds,
+        startedAtMs + (intervalSeconds + deps.queryDelaySeconds) * 1000,
+      );
+      deps.logger.info(
+        { deploymentId: id, service: marker.service, ruleSet: marker.ruleSet },
+        'marker accepted',
+      );
+    }
+    return stored;
+  }
 
+  const ingest: Ingest = {
+    async acceptMarker(marker) {
+      // `<id>.phase.<name>` is how later phases are named: only startPhase may create those.
+      if (marker.id?.includes(PHASE_ID_INFIX) === true)
+        throw new IngestError('VALIDATION_FAILED', `deployment ids must not contain "${PHASE_ID_INFIX}"`, [
+          { path: 'id', message: `must not contain "${PHASE_ID_INFIX}" (the ids of later phases)` },
+        ]);
+      return accept(marker);
+    },
     async startPhase(id, phase, startedAt) {
       const parent = await deps.store.get(id);
       if (parent === undefined) return undefined;
@@ -125,8 +134,10 @@ export function createIngest(deps: IngestDeps): Ingest {
           },
         ]);
       const childId = phaseDeploymentId(id, phases, phase);
+      const isPhaseOf = (found: Verification | undefined) => found?.marker.metadata?.['phaseOf'] === id;
       const existing = await deps.store.get(childId);
-      if (existing !== undefined) return { created: false, verification: existing };
+      if (existing !== undefined && (index === 0 || isPhaseOf(existing)))
+        return { created: false, verification: existing };
       const previousName = phases[index - 1]?.name;
       const previous =
         previousName === undefined
@@ -145,7 +156,15 @@ export function createIngest(deps: IngestDeps): Ingest {
         index,
         startedAt ?? new Date(deps.now()).toISOString(),
       );
-      return this.acceptMarker(marker);
+      try {
+        return await accept(marker);
+      } catch (error) {
+        // Two starts at once stamp different start times: the one that lost gets the winner's.
+        const raced = await deps.store.get(childId);
+        if ((error as IngestError).code === 'DEPLOYMENT_CONFLICT' && isPhaseOf(raced) && raced !== undefined)
+          return { created: false, verification: raced };
+        throw error;
+      }
     },
 
     async abort(id) {
@@ -175,4 +194,5 @@ export function createIngest(deps: IngestDeps): Ingest {
       return after;
     },
   };
+  return ingest;
 }

@@ -9,9 +9,12 @@ import type { DeploymentMarker } from './deployment-marker-schema.js';
 
 export type Phase = NonNullable<DeploymentMarker['phases']>[number];
 
+/** What names a later phase's verification: `<id>.phase.<name>`; markers may not use it. */
+export const PHASE_ID_INFIX = '.phase.';
+
 /** The id of a phase's verification (the first phase is the deployment itself). */
 export function phaseDeploymentId(deploymentId: string, phases: readonly Phase[], phase: string): string {
-  return phases[0]?.name === phase ? deploymentId : `${deploymentId}.phase.${phase}`;
+  return phases[0]?.name === phase ? deploymentId : `${deploymentId}${PHASE_ID_INFIX}${phase}`;
 }
 
 /** Problems with a marker's phases: repeated names, shares that shrink. */

@@ -48,6 +48,8 @@ export interface NewErrorSignature {
   readonly operations: readonly string[];
   /** The stored exemplar trace (OTLP/JSON), when one was kept. */
   readonly exemplar?: ArtifactRef;
+  /** Why the exemplar could not be stored (the KHI is judged all the same). */
+  readonly exemplarError?: string;
 }
 
 /** An operation only the canary emits, so far in the analysis. */
@@ -319,17 +321,23 @@ async function withExemplars(
     signatures.map(async ({ exemplarIds, operations, ...signature }) => {
       const described = { ...signature, operations: [...new Set(operations)].sort() };
       const id = exemplarIds[0];
-      if (deps.artifacts === undefined || id === undefined) return described;
-      const trace = await deps.source.exemplar(id);
-      if (trace === undefined) return described;
-      const name = createHash('sha256').update(signature.signature).digest('hex').slice(0, 16);
-      const path = `traces/${baseName(query.families[0] as KhiRule)}/new-error-${name}.json`;
-      const exemplar = await deps.artifacts.put(
-        verificationId,
-        path,
-        new TextEncoder().encode(JSON.stringify(trace, null, 2)),
-      );
-      return { ...described, exemplar };
+      const artifacts = deps.artifacts;
+      if (artifacts === undefined || id === undefined) return described;
+      // Evidence is best effort: a full disk or a lost exemplar must not stop the verdict.
+      try {
+        const trace = await deps.source.exemplar(id);
+        if (trace === undefined) return described;
+        const name = createHash('sha256').update(signature.signature).digest('hex').slice(0, 16);
+        const path = `traces/${baseName(query.families[0] as KhiRule)}/new-error-${name}.json`;
+        const exemplar = await artifacts.put(
+          verificationId,
+          path,
+          new TextEncoder().encode(JSON.stringify(trace, null, 2)),
+        );
+        return { ...described, exemplar };
+      } catch (error) {
+        return { ...described, exemplarError: (error as Error).message };
+      }
     }),
   );
 }

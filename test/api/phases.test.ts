@@ -101,4 +101,18 @@ describe('phases', () => {
     ]);
     expect(await t.store.get('other')).toBeUndefined();
   });
+
+  it('refuses a marker posing as a later phase (its id naming one), so no phase skips the order', async () => {
+    const posing = await t.app.inject({
+      method: 'POST',
+      url: '/v1/deployments',
+      headers: auth('writer'),
+      payload: marker({ id: `${ID}.phase.ring-2` }),
+    });
+    expect(posing.statusCode).toBe(400);
+    expect(posing.json<{ details: unknown }>().details).toEqual([
+      { path: 'id', message: 'must not contain ".phase." (the ids of later phases)' },
+    ]);
+    expect((await start('ring-2')).statusCode).toBe(409);
+  });
 });

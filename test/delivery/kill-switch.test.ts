@@ -259,6 +259,48 @@ describe('a rollback turns the listed flags off', () => {
   });
 });
 
+describe('a message for a target this daemon does not know', () => {
+  it('is retried, not buried at once (another daemon may have the newer configuration)', async () => {
+    const outbox = createMemoryOutbox();
+    const log = createMemoryDeliveryLog();
+    outbox.enqueueNow(
+      [
+        {
+          id: 'd.kill-switch.newer.flag',
+          notifier: 'newer',
+          event: 'kill-switch',
+          deploymentId: 'd',
+          body: '',
+          request: { method: 'POST', url: 'http://127.0.0.1:9/off' },
+          createdAt: new Date().toISOString(),
+        },
+      ],
+      Date.now(),
+    );
+    const deliverer = startWebhookDeliverer({
+      outbox,
+      notifiers: [],
+      flagProviders: [],
+      logger: pino({ level: 'silent' }),
+      pollMs: 10,
+      log,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await deliverer.close();
+    }
+    expect(await outbox.counts()).toEqual({ pending: 1, dead: 0 });
+    expect(await log.list('d')).toEqual([
+      expect.objectContaining({
+        outcome: 'retry',
+        attempt: 1,
+        error: 'newer is not configured on this daemon',
+      }),
+    ]);
+  });
+});
+
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -107,4 +107,41 @@ describe.each(implementations)('outbox (%s)', (_, create) => {
       ['d3.verdict.ci', 1],
     ]);
   });
+
+  it('leaves no dead letter when a message was completed first (a lease ran out mid-attempt)', async () => {
+    const { outbox, enqueue } = create();
+    await enqueue([message('d4.verdict.ci')], 0);
+    await outbox.claim(0, 10, 1000);
+    await outbox.claim(2000, 10, 1000); // another daemon, after the lease
+    await outbox.complete('d4.verdict.ci'); // it delivered
+    await outbox.bury('d4.verdict.ci', 'attempt 1 to ci: timeout', 3000); // the first one gives up late
+    expect(await outbox.counts()).toEqual({ pending: 0, dead: 0 });
+    expect(await outbox.redeliver('d4.verdict.ci', 4000)).toBe(false);
+    expect(await outbox.claim(5000, 10, 1000)).toEqual([]);
+  });
+});
+
+describe('outbox on Redis with damaged entries', () => {
+  it('drops a due id without its message and dead-letters an unreadable one, delivering the rest', async () => {
+    const prefix = 'outbox-damaged:';
+    const keys = outboxKeys(prefix);
+    const outbox = createRedisOutbox(redis, prefix);
+    await redis.eval(
+      enqueueLua(1, 2, 1),
+      3,
+      keys.due,
+      keys.messages,
+      keys.attempts,
+      '0',
+      'ok.verdict.ci',
+      JSON.stringify(message('ok.verdict.ci')),
+    );
+    await redis.zadd(keys.due, 0, 'orphan');
+    await redis.zadd(keys.due, 0, 'garbled');
+    await redis.hset(keys.messages, 'garbled', '{not json');
+    const claimed = await outbox.claim(10, 10, 1000);
+    expect(claimed.map((m) => m.id)).toEqual(['ok.verdict.ci']);
+    expect(await redis.zscore(keys.due, 'orphan')).toBeNull();
+    expect(await redis.zscore(keys.dead, 'garbled')).not.toBeNull();
+  });
 });

@@ -45,4 +45,14 @@ describe('webhook signatures', () => {
       true,
     );
   });
+
+  it('refuses an empty secret and signatures with anything but 64 hex digits', () => {
+    const header = signWebhook(SECRET, NOW, BODY);
+    expect(() => verifyWebhook({ secret: '', header, body: BODY, nowSeconds: NOW })).toThrow(
+      'must not be empty',
+    );
+    expect(verifyWebhook({ secret: SECRET, header: `${header}zz`, body: BODY, nowSeconds: NOW }).ok).toBe(
+      false,
+    );
+  });
 });

@@ -16,6 +16,7 @@ import { spanError } from '../../src/sources/traces/error-signature.js';
 import { createReceivedTraceSource } from '../../src/sources/traces/received-trace-source.js';
 import type { ReceivedSpan } from '../../src/sources/traces/received-span.js';
 import { TraceSummaries } from '../../src/sources/traces/trace-summaries.js';
+import type { ArtifactStore } from '../../src/store/artifacts/artifact-store.js';
 import { createMemoryArtifactStore } from '../../src/store/artifacts/memory-artifact-store.js';
 import { createMemoryHealthySignatures, type HealthySignatures } from '../../src/store/healthy-signatures.js';
 import { createMemoryVerificationStore } from '../../src/store/memory-verification-store.js';
@@ -103,11 +104,12 @@ async function verify(
     withMarker?: DeploymentMarker;
     tracesOn?: boolean;
     healthy?: HealthySignatures;
+    artifacts?: ArtifactStore;
   } = {},
 ) {
   let now = START;
   const summaries = new TraceSummaries(undefined, () => now);
-  const artifacts = createMemoryArtifactStore();
+  const artifacts = options.artifacts ?? createMemoryArtifactStore();
   const ruleSets = new Map([['shop-traces', parseRuleSetText(RULES, 'shop-traces.yaml')]]);
   const store = createMemoryVerificationStore();
   const scheduler = createMemoryStepScheduler();
@@ -255,5 +257,19 @@ describe('trace KHIs in verification steps', () => {
     expect((await verify({ newExceptionRate: 0.05 }, { healthy })).verification?.verdict?.outcome).toBe(
       'rollback',
     );
+  });
+
+  it('still rolls back when the exemplar cannot be stored (a full disk), saying why', async () => {
+    const full: ArtifactStore = {
+      ...createMemoryArtifactStore(),
+      put: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+    };
+    const { verification, evidence } = await verify({ newExceptionRate: 0.05 }, { artifacts: full });
+    expect(verification?.verdict?.outcome).toBe('rollback');
+    const traces = evidence.at(-1)?.['traces'] as TraceEvidence[];
+    expect(traces[0]?.newErrorSignatures[0]).toMatchObject({
+      signature: 'TypeError: cart.items.map is not a function',
+      exemplarError: 'ENOSPC: no space left on device',
+    });
   });
 });
