@@ -5,6 +5,8 @@
  * and after the notifier's `maxAttempts` it goes to the dead letters. Every daemon runs one; the
  * daemon that records a verdict kicks its own at once, the others poll.
  */
+import { backoffDelayMs } from '../http/backoff.js';
+import { boundedTextRequest } from '../http/bounded-request.js';
 import axios from 'axios';
 import type { Logger } from 'pino';
 import type { DeliveryLog } from './delivery-log.js';
@@ -54,18 +56,22 @@ export const DELIVERY_HEADERS = {
   attempt: 'vigil-delivery-attempt',
 } as const;
 
+/** A receiver's answer is read only for its status: a runaway body is cut off. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** Messages for a target this daemon does not know are retried this often before being buried. */
 const UNKNOWN_TARGET_ATTEMPTS = 10;
 const UNKNOWN_TARGET_BACKOFF = { backoffBaseMs: 1000, backoffMaxMs: 60_000 };
 
-/** Delay before attempt `attempts + 1`: full jitter over min(max, base · 2^(attempts−1)). */
+/** Delay before attempt `attempts + 1` (the shared backoff: exponential, equal jitter). */
 export function backoffMs(
-  notifier: Pick<Notifier, 'backoffBaseMs' | 'backoffMaxMs'>,
+  target: { readonly backoffBaseMs: number; readonly backoffMaxMs: number },
   attempts: number,
   random: () => number,
 ): number {
-  const ceiling = Math.min(notifier.backoffMaxMs, notifier.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling * (0.5 + random() / 2));
+  return Math.round(
+    backoffDelayMs(Math.max(0, attempts - 1), target.backoffBaseMs, target.backoffMaxMs, random),
+  );
 }
 
 export function startWebhookDeliverer(options: WebhookDelivererOptions): WebhookDeliverer {
@@ -77,7 +83,7 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
   const batch = options.batch ?? 32;
   const notifiers = new Map(options.notifiers.map((notifier) => [notifier.name, notifier]));
   const providers = new Map((options.flagProviders ?? []).map((provider) => [provider.name, provider]));
-  const http = axios.create({ validateStatus: () => true, maxRedirects: 0, responseType: 'text' });
+  const http = axios.create();
   /** Reports an attempt's end to the metrics callback and the verification's delivery log. */
   const record = async (
     message: StoredMessage,
@@ -180,10 +186,10 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
     let failure: string | undefined;
     try {
       const response = await http.request({
+        ...boundedTextRequest(notifier.timeoutMs, MAX_ANSWER_BYTES),
         method: request.method,
         url: request.url,
         data: message.body,
-        timeout: notifier.timeoutMs,
         headers: request.headers,
       });
       if (response.status < 200 || response.status > 299) failure = `HTTP ${response.status}`;

@@ -3,6 +3,8 @@
  * one trace span and one QueryRecord per call, and validated answers. Never throws for backend
  * trouble: every outcome is a value.
  */
+import { backoffDelayMs } from '../../http/backoff.js';
+import { boundedTextRequest } from '../../http/bounded-request.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -107,14 +109,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     let warnings: readonly string[] | undefined;
     try {
       response = await http.post<unknown>(`${baseUrl}${endpoint}`, new URLSearchParams(params).toString(), {
+        ...boundedTextRequest(timeoutMs, maxResponseBytes),
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        timeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs + 100),
-        responseType: 'text',
-        transformResponse: (data: unknown) => data,
-        validateStatus: () => true,
-        maxContentLength: maxResponseBytes,
-        maxRedirects: 0,
       });
       body = decodeBody(response.data);
       const envelope = parseEnvelope(body);
@@ -235,20 +231,6 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       }
     },
   };
-}
-
-/**
- * Delay before retry `attempt` (0-based): `initial · 2^attempt`, capped, with "equal jitter"
- * (half fixed, half uniform random), so retries from many steps spread out but never hammer.
- */
-export function backoffDelayMs(
-  attempt: number,
-  initialMs: number,
-  maxMs: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
-  return ceiling / 2 + (random() * ceiling) / 2;
 }
 
 function classifyTransportError(cause: unknown, endpoint: string, query: string): PrometheusQueryError {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KhiRule } from '../../../src/analysis/rule-set.js';
 import type { ObservationRequest, QueryRecord } from '../../../src/sources/metric-source.js';
 import type { BackendErrorKind } from '../../../src/sources/prometheus/prometheus-error.js';
-import { backoffDelayMs } from '../../../src/sources/prometheus/prometheus-client.js';
+import { backoffDelayMs } from '../../../src/http/backoff.js';
 import {
   createPrometheusSource,
   type PrometheusSourceOptions,

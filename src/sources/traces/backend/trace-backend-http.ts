@@ -4,6 +4,7 @@
  * and the start of the body, or that the call timed out. Shared by the Jaeger and Tempo adapters;
  * validating the answer is the caller's job.
  */
+import { boundedTextRequest } from '../../../http/bounded-request.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -49,15 +50,8 @@ export function createTraceBackendHttp(options: TraceBackendHttpOptions): TraceB
       let response: AxiosResponse<string>;
       try {
         response = await http.get<string>(url, {
+          ...boundedTextRequest(timeoutMs, MAX_RESPONSE_BYTES),
           headers: { ...options.headers, accept: 'application/json' },
-          timeout: timeoutMs,
-          // axios's timeout does not cover a server that sends headers and then stalls.
-          signal: AbortSignal.timeout(timeoutMs + 100),
-          responseType: 'text',
-          transformResponse: (data: unknown) => data,
-          validateStatus: () => true,
-          maxContentLength: MAX_RESPONSE_BYTES,
-          maxRedirects: 0,
         });
       } catch (cause) {
         throw transportError(cause, `${backend}: ${where}`, timeoutMs);
