@@ -94,13 +94,12 @@ export function resolveSettings(
     for (const field of needs)
       if (notifier[field] === undefined)
         issues.push({ path: `notifiers[${i}].${field}`, message: `is required for kind ${notifier.kind}` });
-    if (notifier.backoffBaseMs > notifier.backoffMaxMs)
-      issues.push({
-        path: `notifiers[${i}].backoffBaseMs`,
-        message: `must be <= backoffMaxMs (${notifier.backoffMaxMs})`,
-      });
+    issues.push(...backoffIssues(notifier, `notifiers[${i}]`));
     return issues;
   });
+  notifierIssues.push(
+    ...validated.value.flagProviders.flatMap((provider, i) => backoffIssues(provider, `flagProviders[${i}]`)),
+  );
   if (tokenIssues.length + notifierIssues.length > 0)
     throw new SettingsError([...tokenIssues, ...notifierIssues]);
   return Object.freeze(validated.value);
@@ -121,4 +120,14 @@ function withVariable(issue: ValidationIssue): ValidationIssue {
     ([, { path }]) => path.join('.') === issue.path,
   )?.[0];
   return variable ? { ...issue, path: `${issue.path} (or ${variable})` } : issue;
+}
+
+/** A delivery target whose first retry waits longer than its longest one is a typo. */
+function backoffIssues(
+  target: { backoffBaseMs: number; backoffMaxMs: number },
+  at: string,
+): ValidationIssue[] {
+  return target.backoffBaseMs > target.backoffMaxMs
+    ? [{ path: `${at}.backoffBaseMs`, message: `must be <= backoffMaxMs (${target.backoffMaxMs})` }]
+    : [];
 }

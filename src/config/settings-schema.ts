@@ -22,6 +22,16 @@ const TokenSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** How a delivery target (notifier, flag provider) is called and retried through the outbox. */
+function deliveryRetries(defaults: { backoffBaseMs: number; backoffMaxMs: number }) {
+  return {
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: defaults.backoffBaseMs }),
+    backoffMaxMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: defaults.backoffMaxMs }),
+  };
+}
+
 const NotifierSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
@@ -62,10 +72,7 @@ const NotifierSchema = Type.Object(
       default: ['verdict'],
       description: 'webhook: verdicts, and with progress each judged interval too.',
     }),
-    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
-    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
-    backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000 }),
-    backoffMaxMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 600_000 }),
+    ...deliveryRetries({ backoffBaseMs: 1000, backoffMaxMs: 600_000 }),
   },
   { additionalProperties: false },
 );
@@ -102,10 +109,7 @@ const FlagProviderSchema = Type.Object(
         description: 'http: the body, with {flag}, {service}, {environment} filled in (JSON-escaped).',
       }),
     ),
-    timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
-    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
-    backoffBaseMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 500 }),
-    backoffMaxMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 60_000 }),
+    ...deliveryRetries({ backoffBaseMs: 500, backoffMaxMs: 60_000 }),
   },
   { additionalProperties: false },
 );

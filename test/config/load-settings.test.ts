@@ -37,3 +37,39 @@ describe('settings: traces.backend', () => {
     );
   });
 });
+
+describe('settings: delivery targets', () => {
+  it('names a first backoff longer than the longest one, for notifiers and flag providers alike', () => {
+    try {
+      resolveSettings(
+        {
+          notifiers: [
+            {
+              name: 'n',
+              url: 'https://n.example',
+              secret: 'notifier-secret-0123',
+              backoffBaseMs: 5000,
+              backoffMaxMs: 100,
+            },
+          ],
+          flagProviders: [
+            {
+              name: 'f',
+              kind: 'http',
+              url: 'https://f.example/{flag}',
+              backoffBaseMs: 5000,
+              backoffMaxMs: 100,
+            },
+          ],
+        },
+        {},
+      );
+      throw new Error('expected the settings to be rejected');
+    } catch (error) {
+      expect((error as SettingsError).issues).toEqual([
+        { path: 'notifiers[0].backoffBaseMs', message: 'must be <= backoffMaxMs (100)' },
+        { path: 'flagProviders[0].backoffBaseMs', message: 'must be <= backoffMaxMs (100)' },
+      ]);
+    }
+  });
+});
