@@ -34,8 +34,10 @@ khis:
     kind: ratio
     direction: increase
     critical: true
-    tolerance: { relative: 0.2, absolute: 0.0005 }
-    # A few hundred requests per 3 s interval: the test can rule out a tripling, not a doubling.
+    # Wiring, not sensitivity, is under test (as for latency below): with a few hundred requests
+    # per 3 s interval, two healthy shops at 3% errors differed by ~4 points in two CI runs and
+    # were rolled back. Only a rise of more than 4 points counts here; the faulty shop's is ~12.
+    tolerance: { relative: 0.2, absolute: 0.04 }
     detect: { relative: 2 }
     minSamples: 100
     query:
