@@ -49,7 +49,14 @@ export async function startRedis(): Promise<RedisServer> {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A missing binary emits 'error' and never 'exit': either ends the wait.
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (error) => {
+      output += `\n${error.message}`;
+      resolve(null);
+    });
+  });
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
