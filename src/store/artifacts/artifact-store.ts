@@ -1,8 +1,10 @@
 /**
- * Port: where a verification's evidence files live (journey traces, screenshots, and later the
- * bundle and manifest). Filesystem in production (filesystem-artifact-store.ts), memory in
- * component tests (memory-artifact-store.ts); one contract suite runs against both
- * (test/store/artifacts/artifact-store-contract.ts).
+ * Port: where a verification's evidence bundle lives (marker, rule set, queries, raw answers,
+ * judgements, journey traces and screenshots, trace exemplars, the decision log, the manifest).
+ * Filesystem in production (filesystem-artifact-store.ts, content-addressed), memory in component
+ * tests (memory-artifact-store.ts); one contract suite runs against both
+ * (test/store/artifacts/artifact-store-contract.ts). Shaped for an S3-compatible store too: whole
+ * objects put and streamed by key, listing by prefix, no appends, no renames.
  */
 import { ArtifactError } from './artifact-error.js';
 
@@ -13,6 +15,16 @@ export interface ArtifactRef {
   /** SHA-256 of the content, lowercase hex. */
   readonly sha256: string;
   readonly bytes: number;
+  /** Present when the content was over the store's size cap: only the first `bytes` were kept. */
+  readonly truncated?: { readonly originalBytes: number };
+}
+
+/** One verification's bundle as the retention sweeper sees it. */
+export interface BundleUsage {
+  readonly verificationId: string;
+  /** Bytes of every stored file. */
+  readonly bytes: number;
+  readonly files: number;
 }
 
 /** Content to store: the bytes themselves, or a stream of them (a Node `Readable` is one). */
@@ -28,7 +40,16 @@ export interface ArtifactStore {
   list(verificationId: string): Promise<ArtifactRef[]>;
   /** The content; ArtifactError ARTIFACT_NOT_FOUND when nothing is stored there. */
   read(verificationId: string, relativePath: string): Promise<Uint8Array>;
+  /** The content as a stream (for bundles larger than memory); same errors as `read`. */
+  open(verificationId: string, relativePath: string): Promise<AsyncIterable<Uint8Array>>;
+  /** Every verification that has a bundle, with its size. */
+  bundles(): Promise<BundleUsage[]>;
+  /** Deletes the verification's whole bundle; nothing to delete is not an error. */
+  remove(verificationId: string): Promise<void>;
 }
+
+/** Largest file a store keeps by default (bigger content is truncated to this and marked so). */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
 
 const VERIFICATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const PATH_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

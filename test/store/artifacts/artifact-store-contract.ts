@@ -8,7 +8,10 @@ import { ArtifactError } from '../../../src/store/artifacts/artifact-error.js';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Registers the contract tests; `makeStore` gives a fresh, empty store per test. */
-export function describeArtifactStoreContract(name: string, makeStore: () => Promise<ArtifactStore>): void {
+export function describeArtifactStoreContract(
+  name: string,
+  makeStore: (options?: { maxFileBytes?: number }) => Promise<ArtifactStore>,
+): void {
   describe(`${name} (artifact-store contract)`, () => {
     it('stores bytes and returns their path, size and sha256', async () => {
       const store = await makeStore();
@@ -68,6 +71,74 @@ export function describeArtifactStoreContract(name: string, makeStore: () => Pro
       const failure = store.read('dep-1', 'missing.zip');
       await expect(failure).rejects.toBeInstanceOf(ArtifactError);
       await expect(failure).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
+    });
+
+    it('streams what it stores with open, in order', async () => {
+      const store = await makeStore();
+      const content = Buffer.alloc(200_000, 7);
+      content.write('head', 0);
+      await store.put('dep-1', 'big.bin', content);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of await store.open('dep-1', 'big.bin')) chunks.push(chunk);
+      expect(Buffer.concat(chunks).equals(content)).toBe(true);
+      await expect(store.open('dep-1', 'nope.bin')).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
+    });
+
+    it('keeps the first maxFileBytes of oversized content and records it as truncated', async () => {
+      const store = await makeStore({ maxFileBytes: 1024 });
+      const content = Buffer.alloc(5000, 1);
+      const ref = await store.put(
+        'dep-1',
+        'huge.log',
+        Readable.from([content.subarray(0, 700), content.subarray(700)]),
+      );
+      expect(ref).toEqual({
+        path: 'huge.log',
+        bytes: 1024,
+        sha256: sha256(content.subarray(0, 1024)),
+        truncated: { originalBytes: 5000 },
+      });
+      expect((await store.read('dep-1', 'huge.log')).byteLength).toBe(1024);
+      expect((await store.list('dep-1'))[0]).toEqual(ref);
+      const exact = await store.put('dep-1', 'exact.log', Buffer.alloc(1024));
+      expect(exact.truncated).toBeUndefined();
+    });
+
+    it('keeps every file when many writers fill one bundle at once', async () => {
+      const store = await makeStore();
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        store.put(
+          'dep-1',
+          `steps/${String(i % 10).padStart(4, '0')}/file-${i}.json`,
+          Buffer.from(`content ${i}`),
+        ),
+      );
+      // Same path from several writers: one of them wins whole.
+      const racing = Array.from({ length: 8 }, (_, i) =>
+        store.put('dep-1', 'shared.json', Buffer.from(`writer ${i}`)),
+      );
+      await Promise.all([...writes, ...racing]);
+      const refs = await store.list('dep-1');
+      expect(refs).toHaveLength(41);
+      for (const ref of refs) expect(sha256(await store.read('dep-1', ref.path))).toBe(ref.sha256);
+      expect(Buffer.from(await store.read('dep-1', 'shared.json')).toString()).toMatch(/^writer [0-7]$/);
+    });
+
+    it('reports each bundle with its size, and removes one whole', async () => {
+      const store = await makeStore();
+      await store.put('dep-1', 'a.txt', Buffer.from('12345'));
+      await store.put('dep-1', 'b/c.txt', Buffer.from('678'));
+      await store.put('dep-2', 'a.txt', Buffer.from('x'));
+      const usage = (await store.bundles()).sort((a, b) => a.verificationId.localeCompare(b.verificationId));
+      expect(usage).toEqual([
+        { verificationId: 'dep-1', files: 2, bytes: 8 },
+        { verificationId: 'dep-2', files: 1, bytes: 1 },
+      ]);
+      await store.remove('dep-1');
+      await store.remove('never-written');
+      expect(await store.list('dep-1')).toEqual([]);
+      expect((await store.bundles()).map((bundle) => bundle.verificationId)).toEqual(['dep-2']);
+      await expect(store.remove('../dep-2')).rejects.toMatchObject({ code: 'INVALID_PATH' });
     });
   });
 }

@@ -1,4 +1,6 @@
 import { createMemoryArtifactStore } from '../../../src/store/artifacts/memory-artifact-store.js';
 import { describeArtifactStoreContract } from './artifact-store-contract.js';
 
-describeArtifactStoreContract('memory artifact store', () => Promise.resolve(createMemoryArtifactStore()));
+describeArtifactStoreContract('memory artifact store', (options) =>
+  Promise.resolve(createMemoryArtifactStore(options)),
+);
