@@ -9,6 +9,8 @@ import { RuleSetError } from './rule-set-error.js';
 export interface LoadedRuleSet {
   readonly ruleSet: RuleSet;
   readonly source: string;
+  /** The file's text as loaded: kept in each verification's evidence bundle. */
+  readonly text: string;
   readonly sha256: string;
 }
 
@@ -27,7 +29,7 @@ export function parseRuleSetText(text: string, source: string): LoadedRuleSet {
     );
   }
   const ruleSet = compileRuleSet(document.toJS(), source);
-  return { ruleSet, source, sha256: createHash('sha256').update(text).digest('hex') };
+  return { ruleSet, source, text, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /** Reads and compiles a rule-set file. */

@@ -23,6 +23,14 @@ import type { TraceDeps } from './gather-traces.js';
 import { gatherObservations, type GatheredInterval } from './gather-observations.js';
 import type { StepScheduler } from './step-scheduler.js';
 import { isDecided, type Verdict, type Verification } from './verification.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import {
+  BUNDLE_PROBLEMS_FIELD,
+  sealBundle,
+  writeBundleStart,
+  writeBundleStep,
+  type ReportRenderer,
+} from './write-bundle.js';
 
 export interface StepDeps {
   readonly store: VerificationStore;
@@ -43,6 +51,10 @@ export interface StepDeps {
   readonly notifiers?: readonly Notifier[];
   /** Where a rollback turns the marker's kill switches off (messages recorded with the verdict). */
   readonly flagProviders?: readonly FlagProvider[];
+  /** Where each verification's evidence bundle is written; no bundle without it. */
+  readonly artifacts?: ArtifactStore;
+  /** Renders report.html into the bundle when the verdict is sealed. */
+  readonly renderReport?: ReportRenderer;
   /** Base of the links in webhook payloads. */
   readonly publicBaseUrl?: string;
   /** This daemon recorded a verdict with messages: deliver them now. */
@@ -130,6 +142,14 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           logger.debug('step recorded by another worker');
           return 'lost-race';
         }
+        const bundleProblems = await writeStepBundle(
+          deps,
+          verification,
+          loaded,
+          interval,
+          gathered,
+          judgement,
+        );
         await deps.store.appendEvidence(deploymentId, {
           interval,
           recordedAt: new Date(deps.now()).toISOString(),
@@ -144,6 +164,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
           failures: Object.fromEntries(gathered.failures),
           observations: summariseObservations(gathered),
           judgement,
+          ...(bundleProblems.length > 0 && { [BUNDLE_PROBLEMS_FIELD]: bundleProblems }),
         });
         await queueProgress(deps, verification, judgement);
         deps.onStepJudged?.((performance.now() - started) / 1000);
@@ -158,6 +179,7 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
             { ...verification, intervalsJudged: interval },
             verdictOf(decision.outcome, interval, judgement, decision.reasons),
             gathered,
+            loaded,
           );
         }
         if (failedSteps >= deps.maxFailedSteps) {
@@ -169,6 +191,8 @@ async function runOneStep(deploymentId: string, deps: StepDeps): Promise<OneStep
             deps,
             { ...verification, intervalsJudged: interval },
             verdictOf('inconclusive', interval, judgement, reasons),
+            gathered,
+            loaded,
           );
         }
         return 'judged';
@@ -299,8 +323,11 @@ async function finish(
   verification: Verification,
   verdict: Verdict,
   gathered?: GatheredInterval,
+  loaded?: LoadedRuleSet,
 ): Promise<StepOutcome> {
-  const recorded: Verdict = { ...verdict, decidedAt: new Date(deps.now()).toISOString() };
+  const decided: Verdict = { ...verdict, decidedAt: new Date(deps.now()).toISOString() };
+  const seal = await sealVerdictBundle(deps, verification, decided, loaded);
+  const recorded: Verdict = seal === undefined ? decided : { ...decided, artifacts: seal };
   const messages = [
     ...verdictMessages(deps.notifiers ?? [], verification, recorded, deps.publicBaseUrl),
     ...killSwitchMessages(deps.flagProviders ?? [], verification, recorded),
@@ -322,6 +349,54 @@ async function finish(
     );
   }
   return 'decided';
+}
+
+/** This step's evidence files (and the marker and rule set at the first step); problems, never throws. */
+async function writeStepBundle(
+  deps: StepDeps,
+  verification: Verification,
+  loaded: LoadedRuleSet,
+  interval: number,
+  gathered: GatheredInterval,
+  judgement: Judgement,
+): Promise<string[]> {
+  if (deps.artifacts === undefined) return [];
+  const started = interval === 1 ? await writeBundleStart(deps.artifacts, verification, loaded) : [];
+  const step = await writeBundleStep(deps.artifacts, verification.id, interval, gathered, judgement);
+  const problems = [...started, ...step];
+  if (problems.length > 0)
+    deps.logger.warn({ deploymentId: verification.id, interval, problems }, 'evidence not fully stored');
+  return problems;
+}
+
+/** Seals the bundle before the verdict is recorded, so the verdict can carry the manifest's hash. */
+async function sealVerdictBundle(
+  deps: StepDeps,
+  verification: Verification,
+  verdict: Verdict,
+  loaded: LoadedRuleSet | undefined,
+): Promise<Verdict['artifacts']> {
+  if (deps.artifacts === undefined) return undefined;
+  const evidence = await deps.store.listEvidence(verification.id).catch((error: unknown) => {
+    deps.logger.warn(
+      { err: error, deploymentId: verification.id },
+      'step evidence unreadable for the bundle',
+    );
+    return [];
+  });
+  const seal = await sealBundle({
+    artifacts: deps.artifacts,
+    verification: { ...verification, status: verdict.outcome, verdict },
+    evidence,
+    ...(loaded !== undefined && { loaded }),
+    ...(deps.renderReport !== undefined && { renderReport: deps.renderReport }),
+  });
+  if (!seal.complete)
+    deps.logger.warn(
+      { deploymentId: verification.id, problems: seal.problems },
+      'evidence bundle incomplete',
+    );
+  return seal;
 }
 
 /**

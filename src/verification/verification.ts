@@ -33,6 +33,19 @@ export interface Verdict {
   readonly score: number | null;
   readonly khis: readonly KhiResult[];
   readonly reasons: readonly string[];
+  /** The evidence bundle as sealed with the verdict (absent for verdicts recorded before bundles). */
+  readonly artifacts?: BundleSeal;
+}
+
+/** What the verdict records of its evidence bundle (store/artifacts/bundle-manifest.ts). */
+export interface BundleSeal {
+  /** SHA-256 of `manifest.json`'s bytes; null when the manifest itself could not be stored. */
+  readonly manifestSha256: string | null;
+  readonly files: number;
+  readonly bytes: number;
+  /** False when some evidence could not be stored (disk full, store down): see `problems`. */
+  readonly complete: boolean;
+  readonly problems: readonly string[];
 }
 
 export interface Verification {

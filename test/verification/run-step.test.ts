@@ -10,7 +10,12 @@ import { createMemoryMetricSource, type MemoryAnswer } from '../../src/sources/m
 import type { ObservationRequest } from '../../src/sources/metric-source.js';
 import { createMemoryVerificationStore } from '../../src/store/memory-verification-store.js';
 import { createMemoryStepScheduler } from '../../src/verification/memory-step-scheduler.js';
-import { runDueSteps } from '../../src/verification/run-step.js';
+import { runDueSteps, type StepDeps } from '../../src/verification/run-step.js';
+import { createFilesystemArtifactStore } from '../../src/store/artifacts/filesystem-artifact-store.js';
+import { createMemoryArtifactStore } from '../../src/store/artifacts/memory-artifact-store.js';
+import { stepFilePath } from '../../src/store/artifacts/bundle-layout.js';
+import { checkBundle, sha256Hex } from '../../src/store/artifacts/bundle-manifest.js';
+import { canMountSmallDisk, mountSmallDisk } from '../support/small-disk.js';
 
 const RULES = `
 name: shop
@@ -56,7 +61,7 @@ function healthy(request: ObservationRequest): Observation {
   return { values: latencies(0.1, 200, request.group === 'canary' ? 3 : 0) };
 }
 
-function setup(answer: (request: ObservationRequest) => MemoryAnswer) {
+function setup(answer: (request: ObservationRequest) => MemoryAnswer, extra: Partial<StepDeps> = {}) {
   let now = START;
   const loaded: LoadedRuleSet = parseRuleSetText(RULES, 'shop.yaml');
   const ruleSets = new Map([['shop', loaded]]);
@@ -80,6 +85,7 @@ function setup(answer: (request: ObservationRequest) => MemoryAnswer) {
       maxFailedSteps: 2,
       queryConcurrency: 4,
       onVerdict: (verdict) => verdicts.push(verdict.outcome),
+      ...extra,
     });
   return { store, scheduler, source, ingest, clock, step, verdicts };
 }
@@ -223,4 +229,109 @@ describe('runDueSteps', () => {
       classification: 'error',
     });
   });
+});
+
+describe('the evidence bundle', () => {
+  const faulty = (request: ObservationRequest): MemoryAnswer =>
+    request.khi.kind === 'ratio' && request.group === 'canary'
+      ? { events: 80, total: 2000 }
+      : healthy(request);
+
+  it('is written step by step and sealed with the verdict, which records the manifest hash', async () => {
+    const artifacts = createMemoryArtifactStore();
+    const { ingest, step, clock, store } = setup(faulty, {
+      artifacts,
+      renderReport: (verification) => Promise.resolve(`<h1>${verification.verdict?.outcome}</h1>`),
+    });
+    await ingest.acceptMarker(marker);
+    clock.advance(60);
+    expect(await step()).toBe('decided');
+    const verdict = (await store.get('deploy-1'))?.verdict;
+    const paths = (await artifacts.list('deploy-1')).map((ref) => ref.path);
+    const interval = verdict?.decidedAtInterval ?? 0;
+    expect(interval).toBeGreaterThan(0);
+    for (let i = 1; i <= interval; i++)
+      for (const file of ['queries', 'answers', 'observations', 'judgement'] as const)
+        expect(paths).toContain(stepFilePath(i, file));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'marker.json',
+        'rule-set/source.yaml',
+        'rule-set/applied.json',
+        'decision-log.json',
+        'report.html',
+        'manifest.json',
+      ]),
+    );
+    const manifestBytes = await artifacts.read('deploy-1', 'manifest.json');
+    expect(verdict?.artifacts).toMatchObject({
+      complete: true,
+      problems: [],
+      manifestSha256: sha256Hex(manifestBytes),
+    });
+    const hashes = new Map<string, string>();
+    for (const ref of await artifacts.list('deploy-1'))
+      hashes.set(ref.path, sha256Hex(await artifacts.read('deploy-1', ref.path)));
+    expect(
+      checkBundle({
+        manifestBytes,
+        expectedManifestSha256: verdict?.artifacts?.manifestSha256,
+        fileHashes: hashes,
+      }).mismatches,
+    ).toEqual([]);
+    expect(Buffer.from(await artifacts.read('deploy-1', 'rule-set/source.yaml')).toString()).toBe(RULES);
+    const judgement = JSON.parse(
+      Buffer.from(await artifacts.read('deploy-1', stepFilePath(interval, 'judgement'))).toString(),
+    ) as { decision: { outcome: string } };
+    expect(judgement.decision.outcome).toBe('rollback');
+    const log = JSON.parse(Buffer.from(await artifacts.read('deploy-1', 'decision-log.json')).toString()) as {
+      steps: unknown[];
+      verdict: { outcome: string };
+    };
+    expect(log.steps).toHaveLength(interval);
+    expect(log.verdict.outcome).toBe('rollback');
+    expect(Buffer.from(await artifacts.read('deploy-1', 'report.html')).toString()).toBe('<h1>rollback</h1>');
+  });
+
+  it('keeps the raw answers apart from the resolved queries', async () => {
+    const artifacts = createMemoryArtifactStore();
+    const { ingest, step, clock } = setup(healthy, { artifacts });
+    await ingest.acceptMarker(marker);
+    clock.advance(12);
+    await step();
+    const queries = JSON.parse(
+      Buffer.from(await artifacts.read('deploy-1', stepFilePath(1, 'queries'))).toString(),
+    ) as { khi: string; records: Record<string, unknown>[] }[];
+    const answers = JSON.parse(
+      Buffer.from(await artifacts.read('deploy-1', stepFilePath(1, 'answers'))).toString(),
+    ) as { khi: string; answers: Record<string, unknown>[] }[];
+    expect(queries.map((q) => q.khi).sort()).toEqual(['errors', 'errors', 'latency', 'latency']);
+    for (const query of queries)
+      for (const record of query.records) expect(record).not.toHaveProperty('response');
+    expect(answers.flatMap((a) => a.answers).every((a) => 'response' in a || 'error' in a)).toBe(true);
+  });
+
+  it.runIf(canMountSmallDisk)(
+    'on a full disk the verification still reaches its verdict, marked incomplete',
+    async () => {
+      const disk = await mountSmallDisk(64);
+      try {
+        // The first step fills the disk: later evidence and the manifest cannot be stored.
+        const artifacts = createFilesystemArtifactStore(disk.path);
+        await artifacts.put('filler', 'ballast.bin', Buffer.alloc(40 * 1024, 1));
+        const { ingest, step, clock, store, verdicts } = setup(faulty, { artifacts });
+        await ingest.acceptMarker(marker);
+        clock.advance(60);
+        expect(await step()).toBe('decided');
+        expect(verdicts).toEqual(['rollback']);
+        const seal = (await store.get('deploy-1'))?.verdict?.artifacts;
+        expect(seal?.complete).toBe(false);
+        expect(seal?.problems.join('\n')).toMatch(/ENOSPC|no space/i);
+        const evidence = await store.listEvidence('deploy-1');
+        expect(evidence.some((e) => Array.isArray(e['bundleProblems']))).toBe(true);
+      } finally {
+        await disk.unmount();
+      }
+    },
+  );
 });
