@@ -3,7 +3,7 @@
  * outcome, step durations, backend errors.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { VerificationStatus } from '../verification/verification.js';
+import type { Verdict, Verification, VerificationStatus } from '../verification/verification.js';
 
 export interface DaemonMetrics {
   readonly registry: Registry;
@@ -16,6 +16,18 @@ export interface DaemonMetrics {
   readonly webhookDeliveries: Counter<'notifier' | 'outcome'>;
   /** Verdict recorded → webhook delivered. */
   readonly webhookLatency: Histogram;
+  /** Evidence bundles deleted by the retention sweep, by reason: expired, quota. */
+  readonly bundlesEvicted: Counter<'reason'>;
+  /** Bytes of all evidence bundles at the last sweep, and how far over the quota they stayed. */
+  readonly bundleBytes: Gauge<'kind'>;
+  /** Verdicts by service, environment and outcome (never by deployment id or version). */
+  readonly verdictsByService: Counter<'service' | 'environment' | 'outcome'>;
+  /** From the marker's `startedAt` to the verdict, in seconds, by outcome. */
+  readonly timeToVerdict: Histogram<'outcome'>;
+  /** Verdict scores (0–100; verdicts without a score are not observed), by service and environment. */
+  readonly verdictScore: Histogram<'service' | 'environment'>;
+  /** KHI results in verdicts, by KHI name, classification and whether it counted against the release. */
+  readonly khiResults: Counter<'khi' | 'classification' | 'failed'>;
 }
 
 /** Creates the registry; `countByStatus` is read on every scrape. */
@@ -72,5 +84,61 @@ export function createDaemonMetrics(
       buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 5, 30, 300],
       registers: [registry],
     }),
+    bundlesEvicted: new Counter({
+      name: 'vigil_artifact_bundles_evicted_total',
+      help: 'Evidence bundles deleted by retention, by reason: expired (past its verdict retention) or quota.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    bundleBytes: new Gauge({
+      name: 'vigil_artifact_bundle_bytes',
+      help: 'Evidence bundles at the last retention sweep: kind=stored (all bundles), kind=over_quota (what the quota could not free).',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    verdictsByService: new Counter({
+      name: 'vigil_verdicts_by_service_total',
+      help: 'Verdicts recorded, by service, environment and outcome.',
+      labelNames: ['service', 'environment', 'outcome'],
+      registers: [registry],
+    }),
+    timeToVerdict: new Histogram({
+      name: 'vigil_time_to_verdict_seconds',
+      help: "From the deployment marker's startedAt to the verdict, by outcome.",
+      labelNames: ['outcome'],
+      buckets: [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400],
+      registers: [registry],
+    }),
+    verdictScore: new Histogram({
+      name: 'vigil_verdict_score',
+      help: 'Scores (0-100) of the verdicts that have one, by service and environment.',
+      labelNames: ['service', 'environment'],
+      buckets: [0, 25, 50, 75, 90, 95, 99, 100],
+      registers: [registry],
+    }),
+    khiResults: new Counter({
+      name: 'vigil_khi_results_total',
+      help: 'KHI results in recorded verdicts, by KHI, classification and failed (true when it counted against the release).',
+      labelNames: ['khi', 'classification', 'failed'],
+      registers: [registry],
+    }),
   };
+}
+
+/**
+ * Records a decided verdict in the per-service metrics: verdicts by service, time to verdict,
+ * score and KHI results (`verdicts` is counted by the caller, as before). Labels are the marker's
+ * service and environment and the rule set's KHI names, so their number stays bounded.
+ */
+export function recordVerdict(metrics: DaemonMetrics, verdict: Verdict, verification: Verification): void {
+  const { service, environment, startedAt } = verification.marker;
+  const { outcome } = verdict;
+  metrics.verdictsByService.inc({ service, environment, outcome });
+  const elapsedMs = Date.parse(verdict.decidedAt) - Date.parse(startedAt);
+  if (Number.isFinite(elapsedMs)) metrics.timeToVerdict.observe({ outcome }, Math.max(0, elapsedMs) / 1000);
+  if (verdict.score !== null && Number.isFinite(verdict.score))
+    metrics.verdictScore.observe({ service, environment }, verdict.score);
+  for (const khi of verdict.khis) {
+    metrics.khiResults.inc({ khi: khi.name, classification: khi.classification, failed: String(khi.failed) });
+  }
 }
