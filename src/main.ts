@@ -31,6 +31,9 @@ import { createTempoTraceSource } from './sources/traces/tempo/tempo-trace-sourc
 import type { TraceSource } from './sources/traces/trace-source.js';
 import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
 import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
+import { loadIncidentTemplates } from './delivery/load-incident-templates.js';
+import { createRedisBundlePins } from './store/artifacts/redis-bundle-pins.js';
+import { sweepBundles } from './store/artifacts/retention-sweeper.js';
 import { createRedisHealthySignatures } from './store/redis-healthy-signatures.js';
 import { startTracing } from './telemetry/tracing.js';
 import { runDueSteps } from './verification/run-step.js';
@@ -118,6 +121,8 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     queryDelaySeconds: settings.prometheus.queryDelaySeconds,
     ...delivery,
   });
+  // Bad templates stop start-up here, naming the file, rather than at the first rollback.
+  const incidentTemplates = await loadIncidentTemplates();
   const workerConnection = new Redis(settings.redisUrl, redisOptions);
   // Playwright and the probe compiler add ~110 MiB to the process: loaded only when needed.
   const needsJourneys = [...ruleSets.values()].some(({ ruleSet }) => ruleSet.khis.some((khi) => khi.journey));
@@ -157,9 +162,36 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   };
   const flushTimer = setInterval(() => void flushSummaries(), SUMMARY_FLUSH_MS);
   flushTimer.unref();
+  const artifacts = createFilesystemArtifactStore(settings.artifactsDir, {
+    maxFileBytes: settings.artifacts.maxFileBytes,
+  });
+  const bundlePins = createRedisBundlePins(redis, settings.keyPrefix);
+  const retention = {
+    retentionDays: settings.artifacts.retentionDays,
+    ...(settings.artifacts.quotaBytes !== undefined && { quotaBytes: settings.artifacts.quotaBytes }),
+  };
+  const sweep = (): Promise<void> =>
+    sweepBundles({
+      artifacts,
+      store,
+      pins: bundlePins,
+      policy: retention,
+      now,
+      logger,
+      onSwept: (report) => {
+        for (const eviction of report.evicted) metrics.bundlesEvicted.inc({ reason: eviction.reason });
+        metrics.bundleBytes.set({ kind: 'stored' }, report.bytes);
+        metrics.bundleBytes.set({ kind: 'over_quota' }, report.overQuotaBytes);
+      },
+    }).then(
+      () => undefined,
+      (error: unknown) => logger.warn({ err: error }, 'retention sweep failed; next one retries'),
+    );
+  const sweepTimer = setInterval(() => void sweep(), settings.artifacts.sweepIntervalSeconds * 1000);
+  sweepTimer.unref();
   const traces = {
     source: traceSource(settings, sharedSummaries.source),
-    artifacts: createFilesystemArtifactStore(settings.artifactsDir),
+    artifacts,
     healthy: createRedisHealthySignatures(redis, settings.keyPrefix),
   };
   const worker = startStepWorker({
@@ -181,6 +213,9 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         queryConcurrency: 8,
         ...(journeys !== undefined && { journeys: journeys.dispatch }),
         traces,
+        artifacts,
+        incidentTemplates,
+        services: settings.services,
         ...delivery,
         onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
         onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
@@ -227,6 +262,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         logger.info('stopping: no new requests, finishing the step in flight');
         await app.close();
         clearInterval(flushTimer);
+        clearInterval(sweepTimer);
         await flushSummaries();
         await worker.close();
         await deliverer.close();

@@ -90,7 +90,13 @@ export function resolveSettings(
         message: `duplicates notifiers[${first}].name "${notifier.name}"`,
       });
     else names.set(notifier.name, i);
-    const needs = notifier.kind === 'webhook' ? (['secret'] as const) : (['repository', 'token'] as const);
+    // A slack notifier needs only its URL: Slack's incoming webhooks are not signed.
+    const needs =
+      notifier.kind === 'webhook'
+        ? (['secret'] as const)
+        : notifier.kind === 'github-deployment-status'
+          ? (['repository', 'token'] as const)
+          : ([] as const);
     for (const field of needs)
       if (notifier[field] === undefined)
         issues.push({ path: `notifiers[${i}].${field}`, message: `is required for kind ${notifier.kind}` });

@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './schema-validation.js';
 
-export const SCOPES = ['markers:write', 'verdicts:read', 'traces:write', 'admin'] as const;
+export const SCOPES = ['markers:write', 'verdicts:read', 'traces:write', 'artifacts:pin', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const TokenSchema = Type.Object(
@@ -35,15 +35,15 @@ function deliveryRetries(defaults: { backoffBaseMs: number; backoffMaxMs: number
 const NotifierSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
-    kind: StringEnum(['webhook', 'github-deployment-status'] as const, {
+    kind: StringEnum(['webhook', 'github-deployment-status', 'slack'] as const, {
       default: 'webhook',
       description:
-        "webhook: Vigil's signed payload to url. github-deployment-status: a deployment status on GitHub.",
+        "webhook: Vigil's signed payload to url. github-deployment-status: a deployment status on GitHub. slack: incident messages to a Slack incoming webhook (unsigned, as Slack expects).",
     }),
     url: Type.String({
       pattern: '^https?://',
       description:
-        'webhook: where to POST. github-deployment-status: the REST API base (https://api.github.com).',
+        'webhook: where to POST. github-deployment-status: the REST API base (https://api.github.com). slack: the incoming webhook URL (a secret).',
     }),
     secret: Type.Optional(
       Type.String({ minLength: 16, description: 'webhook: HMAC-SHA256 key of the vigil-signature header.' }),
@@ -66,12 +66,26 @@ const NotifierSchema = Type.Object(
         description: 'Only these services (default all).',
       }),
     ),
-    events: Type.Array(StringEnum(['verdict', 'progress'] as const), {
+    events: Type.Array(StringEnum(['verdict', 'progress', 'incident'] as const), {
       minItems: 1,
       uniqueItems: true,
       default: ['verdict'],
-      description: 'webhook: verdicts, and with progress each judged interval too.',
+      description:
+        'webhook: verdicts, with progress each judged interval too, with incident an incident message (incidentOn). slack notifiers get incident messages only.',
     }),
+    incidentOn: Type.Array(StringEnum(['rollback', 'inconclusive'] as const), {
+      minItems: 1,
+      uniqueItems: true,
+      default: ['rollback'],
+      description: 'slack, and webhook with events [incident]: the verdicts that send an incident message.',
+    }),
+    incidentTemplate: StringEnum(
+      ['rollback-notification', 'incident-update', 'maintenance-notice'] as const,
+      {
+        default: 'rollback-notification',
+        description: 'The incident message template (src/delivery/incident-templates/<name>.mustache).',
+      },
+    ),
     ...deliveryRetries({ backoffBaseMs: 1000, backoffMaxMs: 600_000 }),
   },
   { additionalProperties: false },
@@ -233,6 +247,55 @@ export const SettingsSchema = Type.Object(
         ),
       },
       { additionalProperties: false, default: {} },
+    ),
+    artifacts: Type.Object(
+      {
+        maxFileBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 4 * 1024 * 1024 * 1024,
+          default: 64 * 1024 * 1024,
+          description:
+            'Largest evidence file kept; bigger ones keep their first maxFileBytes, marked truncated.',
+        }),
+        quotaBytes: Type.Optional(
+          Type.Integer({
+            minimum: 1024 * 1024,
+            description:
+              'Disk quota of all bundles: over it, the oldest unpinned promoted bundles are deleted first.',
+          }),
+        ),
+        retentionDays: Type.Object(
+          {
+            promote: Type.Number({ minimum: 0, default: 14 }),
+            rollback: Type.Number({ minimum: 1, default: 90 }),
+            inconclusive: Type.Number({ minimum: 1, default: 90 }),
+            aborted: Type.Number({ minimum: 0, default: 14 }),
+          },
+          {
+            additionalProperties: false,
+            default: {},
+            description: 'Days a decided bundle is kept, by verdict; pinned bundles are kept regardless.',
+          },
+        ),
+        sweepIntervalSeconds: Type.Integer({ minimum: 10, maximum: 86_400, default: 3600 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    services: Type.Record(
+      Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }),
+      Type.Object(
+        {
+          dependsOn: Type.Array(Type.String({ minLength: 1 }), {
+            default: [],
+            uniqueItems: true,
+            description:
+              'Services this one calls: incident messages name the services that depend on a broken one.',
+          }),
+          description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: {}, description: 'What is known of each service (dependencies), for incident messages.' },
     ),
     api: Type.Object(
       {

@@ -7,11 +7,11 @@
 
 /** One message as enqueued. */
 export interface OutboxMessage {
-  /** Unique per message (`<deployment>.verdict.<notifier>`, `<deployment>.kill-switch.<provider>.<flag>`); also its idempotency key. */
+  /** Unique per message (`<deployment>.verdict.<notifier>`, `<deployment>.incident.<notifier>`, `<deployment>.kill-switch.<provider>.<flag>`); also its idempotency key. */
   readonly id: string;
-  /** The notifier (verdict) or flag provider (kill-switch) it goes to. */
+  /** The notifier (verdict, progress, incident) or flag provider (kill-switch) it goes to. */
   readonly notifier: string;
-  readonly event: 'verdict' | 'progress' | 'kill-switch';
+  readonly event: 'verdict' | 'progress' | 'incident' | 'kill-switch';
   readonly deploymentId: string;
   /** The body, exactly as it will be (signed and) sent. */
   readonly body: string;

@@ -5,12 +5,14 @@
  */
 import type { Judgement } from '../analysis/judge/judge-interval.js';
 import type { Verdict, Verification } from '../verification/verification.js';
+import type { IncidentTemplateName } from './incident-template.js';
 import type { OutboxMessage } from './outbox.js';
 
 /** A webhook receiver of verdicts, from the settings. */
 export interface Notifier {
   readonly name: string;
-  readonly kind: 'webhook' | 'github-deployment-status';
+  /** slack: a Slack incoming webhook, sent incident messages only (incident-message.ts). */
+  readonly kind: 'webhook' | 'github-deployment-status' | 'slack';
   readonly url: string;
   /** webhook: the signing key. */
   readonly secret?: string;
@@ -19,8 +21,15 @@ export interface Notifier {
   readonly token?: string;
   /** Only deployments of these services (all when absent). */
   readonly services?: readonly string[];
-  /** webhook: `progress` adds a message per judged interval (verdicts always). */
-  readonly events?: readonly ('verdict' | 'progress')[];
+  /**
+   * webhook: `progress` adds a message per judged interval, `incident` an incident message on the
+   * outcomes of `incidentOn` (verdicts always).
+   */
+  readonly events?: readonly ('verdict' | 'progress' | 'incident')[];
+  /** webhook with `incident`, and slack: the outcomes that send an incident message (default rollback). */
+  readonly incidentOn?: readonly ('rollback' | 'inconclusive')[];
+  /** webhook with `incident`, and slack: the template (default rollback-notification). */
+  readonly incidentTemplate?: IncidentTemplateName;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
   readonly backoffBaseMs: number;
@@ -38,7 +47,10 @@ export function verdictMessages(
   publicBaseUrl?: string,
 ): OutboxMessage[] {
   const { marker } = verification;
-  const wanting = notifiers.filter((n) => n.services === undefined || n.services.includes(marker.service));
+  // Slack would refuse Vigil's verdict JSON: it gets incident messages only.
+  const wanting = notifiers.filter(
+    (n) => n.kind !== 'slack' && (n.services === undefined || n.services.includes(marker.service)),
+  );
   return wanting.flatMap((notifier): OutboxMessage[] => {
     if (notifier.kind === 'github-deployment-status') {
       const status = githubDeploymentStatus(notifier, verification, verdict, publicBaseUrl);

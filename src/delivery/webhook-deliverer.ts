@@ -1,9 +1,10 @@
 /**
  * Delivers the outbox's messages to their notifiers: claims what is due (leased, so a daemon that
- * dies mid-delivery only delays a message), POSTs each body signed with its notifier's secret,
- * and completes it on a 2xx; otherwise it is retried with exponential backoff and full jitter,
- * and after the notifier's `maxAttempts` it goes to the dead letters. Every daemon runs one; the
- * daemon that records a verdict kicks its own at once, the others poll.
+ * dies mid-delivery only delays a message), POSTs each body signed with its notifier's secret
+ * (unsigned to Slack, which takes plain JSON), and completes it on a 2xx; otherwise it is retried
+ * with exponential backoff and full jitter, and after the notifier's `maxAttempts` it goes to the
+ * dead letters (at once for a Slack 4xx other than 408 and 429: see slack-answer.ts). Every daemon
+ * runs one; the daemon that records a verdict kicks its own at once, the others poll.
  */
 import { backoffDelayMs } from '../http/backoff.js';
 import { boundedTextRequest } from '../http/bounded-request.js';
@@ -12,6 +13,7 @@ import type { Logger } from 'pino';
 import type { DeliveryLog } from './delivery-log.js';
 import type { Outbox, StoredMessage } from './outbox.js';
 import type { FlagProvider } from './kill-switch-messages.js';
+import { classifySlackAnswer, type SlackAnswer } from './slack-answer.js';
 import type { Notifier } from './verdict-message.js';
 import { signWebhook } from './webhook-signature.js';
 
@@ -133,6 +135,15 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
     }
     const notifier = notifiers.get(message.notifier);
     if (notifier === undefined) return undefined;
+    if (notifier.kind === 'slack') {
+      // Slack's incoming webhooks take plain JSON; the URL itself is the credential, nothing is signed.
+      return {
+        target: notifier,
+        method: 'POST',
+        url: notifier.url,
+        headers: { ...common, 'content-type': 'application/json' },
+      };
+    }
     if (notifier.kind === 'github-deployment-status') {
       if (message.request === undefined) return undefined;
       return {
@@ -184,15 +195,25 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
     }
     const notifier = request.target;
     let failure: string | undefined;
+    /** Slack's answers say when retrying is pointless, or how long to wait (slack-answer.ts). */
+    let slack: SlackAnswer | undefined;
     try {
-      const response = await http.request({
+      const response = await http.request<string>({
         ...boundedTextRequest(notifier.timeoutMs, MAX_ANSWER_BYTES),
         method: request.method,
         url: request.url,
         data: message.body,
         headers: request.headers,
       });
-      if (response.status < 200 || response.status > 299) failure = `HTTP ${response.status}`;
+      if (notifier.kind === 'slack') {
+        const retryAfter: unknown = response.headers['retry-after'];
+        slack = classifySlackAnswer(
+          response.status,
+          typeof response.data === 'string' ? response.data : '',
+          typeof retryAfter === 'string' ? retryAfter : undefined,
+        );
+        if (slack.outcome !== 'delivered') failure = slack.error;
+      } else if (response.status < 200 || response.status > 299) failure = `HTTP ${response.status}`;
     } catch (error) {
       failure = (error as Error).message;
     }
@@ -202,12 +223,16 @@ export function startWebhookDeliverer(options: WebhookDelivererOptions): Webhook
       return;
     }
     const reason = `attempt ${message.attempts} to ${notifier.name}: ${failure}`;
-    if (message.attempts >= notifier.maxAttempts) {
+    if (message.attempts >= notifier.maxAttempts || slack?.outcome === 'dead') {
       await options.outbox.bury(message.id, reason, now());
       options.logger.warn({ message: message.id, reason }, 'webhook given up: moved to the dead letters');
       await record(message, 'dead', failure);
     } else {
-      await options.outbox.retry(message.id, now() + backoffMs(notifier, message.attempts, random), reason);
+      const waitMs = Math.max(
+        backoffMs(notifier, message.attempts, random),
+        slack?.outcome === 'retry' ? (slack.retryAfterMs ?? 0) : 0,
+      );
+      await options.outbox.retry(message.id, now() + waitMs, reason);
       options.logger.info({ message: message.id, reason }, 'webhook failed; retrying');
       await record(message, 'retry', failure);
     }

@@ -31,7 +31,9 @@ export async function startJourneys(
     executablePath: options.chromiumPath,
     concurrency: options.concurrency,
     passingEvidenceRate: options.passingEvidenceRate,
-    artifactStore: createFilesystemArtifactStore(settings.artifactsDir),
+    artifactStore: createFilesystemArtifactStore(settings.artifactsDir, {
+      maxFileBytes: settings.artifacts.maxFileBytes,
+    }),
   });
   const connection = new Redis(settings.redisUrl, redisOptions);
   const worker = startJourneyWorker({

@@ -7,6 +7,8 @@
 import { killSwitchMessages, type FlagProvider } from '../delivery/kill-switch-messages.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { progressMessages, verdictMessages, type Notifier } from '../delivery/verdict-message.js';
+import { incidentMessages } from '../delivery/incident-message.js';
+import type { IncidentTemplates } from '../delivery/incident-template.js';
 import type { Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -55,6 +57,10 @@ export interface StepDeps {
   readonly artifacts?: ArtifactStore;
   /** Renders report.html into the bundle when the verdict is sealed. */
   readonly renderReport?: ReportRenderer;
+  /** Incident message templates (slack notifiers, webhooks with `events: [incident]`). */
+  readonly incidentTemplates?: IncidentTemplates;
+  /** What is known of each service: incident messages name the services depending on it. */
+  readonly services?: Readonly<Record<string, { readonly dependsOn: readonly string[] }>>;
   /** Base of the links in webhook payloads. */
   readonly publicBaseUrl?: string;
   /** This daemon recorded a verdict with messages: deliver them now. */
@@ -330,6 +336,14 @@ async function finish(
   const recorded: Verdict = seal === undefined ? decided : { ...decided, artifacts: seal };
   const messages = [
     ...verdictMessages(deps.notifiers ?? [], verification, recorded, deps.publicBaseUrl),
+    ...(deps.incidentTemplates === undefined
+      ? []
+      : incidentMessages(deps.notifiers ?? [], verification, recorded, {
+          templates: deps.incidentTemplates,
+          services: deps.services ?? {},
+          ...(deps.publicBaseUrl !== undefined && { publicBaseUrl: deps.publicBaseUrl }),
+          ...(gathered !== undefined && { journeys: gathered.journeys }),
+        })),
     ...killSwitchMessages(deps.flagProviders ?? [], verification, recorded),
   ];
   const won = await deps.store.decide(verification.id, recorded, messages);
