@@ -32,6 +32,7 @@ import type { TraceSource } from './sources/traces/trace-source.js';
 import { DEFAULT_TRACE_SUMMARY_LIMITS, TraceSummaries } from './sources/traces/trace-summaries.js';
 import { createFilesystemArtifactStore } from './store/artifacts/filesystem-artifact-store.js';
 import { loadIncidentTemplates } from './delivery/load-incident-templates.js';
+import { createBundleReportRenderer } from './report/bundle-report.js';
 import { createRedisBundlePins } from './store/artifacts/redis-bundle-pins.js';
 import { sweepBundles } from './store/artifacts/retention-sweeper.js';
 import { createRedisHealthySignatures } from './store/redis-healthy-signatures.js';
@@ -166,6 +167,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     maxFileBytes: settings.artifacts.maxFileBytes,
   });
   const bundlePins = createRedisBundlePins(redis, settings.keyPrefix);
+  const renderBundleReport = createBundleReportRenderer({ artifacts, services: settings.services, now });
   const retention = {
     retentionDays: settings.artifacts.retentionDays,
     ...(settings.artifacts.quotaBytes !== undefined && { quotaBytes: settings.artifacts.quotaBytes }),
@@ -214,6 +216,7 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         ...(journeys !== undefined && { journeys: journeys.dispatch }),
         traces,
         artifacts,
+        renderReport: (verification) => renderBundleReport(verification.id, verification),
         incidentTemplates,
         services: settings.services,
         ...delivery,
@@ -238,6 +241,13 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
     deliveries: { outbox, log: deliveryLog, onRedelivered: () => deliverer.kick() },
+    artifacts: {
+      store: artifacts,
+      pins: bundlePins,
+      deliveryLog,
+      retention,
+      renderReport: async (id) => renderBundleReport(id, await store.get(id)),
+    },
     maxWaitSeconds: settings.api.maxWaitSeconds,
     ...(summaries !== undefined && {
       traces: {

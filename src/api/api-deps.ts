@@ -9,8 +9,11 @@ import type { MarkerIngest } from './marker-ingest.js';
 import type { OtlpReceiver } from './otlp-routes.js';
 import type { DeliveryLog } from '../delivery/delivery-log.js';
 import type { Outbox } from '../delivery/outbox.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import type { BundlePins } from '../store/artifacts/bundle-pins.js';
+import type { RetentionPolicy } from '../store/artifacts/retention-plan.js';
 
-/** `markers:write`, `verdicts:read`, `traces:write` or `admin`; `admin` implies every other scope. */
+/** A token's scope (SCOPES in settings-schema.ts); `admin` implies every other scope. */
 export type { Scope };
 
 /** A configured API token, stored only as the SHA-256 (hex) of its plaintext. */
@@ -47,6 +50,20 @@ export interface ApiDeps {
     readonly log: DeliveryLog;
     readonly onRedelivered: () => void;
   };
+  /** Evidence bundles: listing, tar.gz download, report, legal holds; not served when absent. */
+  readonly artifacts?: ArtifactsDeps;
+}
+
+/** What the evidence endpoints need (src/api/artifact-routes.ts). */
+export interface ArtifactsDeps {
+  readonly store: ArtifactStore;
+  readonly pins: BundlePins;
+  /** Added to each download as delivery-log.json. */
+  readonly deliveryLog: DeliveryLog;
+  /** For the listing's `expiresAt`. */
+  readonly retention: RetentionPolicy;
+  /** The report of a bundle without a stored report.html (still analysing); 404 when absent. */
+  readonly renderReport?: (deploymentId: string) => Promise<string>;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;

@@ -16,6 +16,7 @@ import { registerOperationsRoutes } from './operations-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerArgoRoutes } from './argo-routes.js';
+import { registerArtifactRoutes } from './artifact-routes.js';
 import { registerFlaggerRoutes } from './flagger-routes.js';
 import { registerPhaseRoutes } from './phase-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
@@ -181,6 +182,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
         { name: 'verdicts', description: 'Verdicts, long-polled' },
         { name: 'operations', description: 'Health, readiness, metrics' },
         { name: 'traces', description: 'The embedded OTLP/HTTP trace receiver' },
+        { name: 'artifacts', description: 'Evidence bundles, reports and legal holds' },
       ],
     },
   });
@@ -194,6 +196,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     if (deps.deliveries !== undefined)
       registerDeliveryRoutes(instance, { ...deps.deliveries, authenticate: context.authenticate });
+    if (deps.artifacts !== undefined) registerArtifactRoutes(instance, context, deps.artifacts);
     done();
   });
   return app;

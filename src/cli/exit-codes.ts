@@ -10,6 +10,8 @@ export const EXIT = {
   journeyFailed: 3,
   /** `vigil probe run`: the journey could not judge (timeout, blocked host, browser, probe misuse). */
   journeyError: 4,
+  /** `vigil artifacts pull`: a file or the manifest does not match, or the bundle cannot be verified. */
+  integrityFailed: 5,
 } as const;
 
 /** The exit code for a verdict. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { runArtifactsPullCommand } from './artifacts-command.js';
 import { runJudgeCommand, type OutputFormat } from './judge-command.js';
 import { runProbeCheckCommand, runProbeRunCommand } from './probe-command.js';
 import { runRulesCheckCommand } from './rules-command.js';
@@ -174,6 +175,24 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .argument('<id>')
     .action(async (id: string) => {
       exitCode = await runStatusCommand(id, client(), verifyIo());
+    });
+  program
+    .command('artifacts')
+    .description('Work with evidence bundles.')
+    .command('pull')
+    .description(
+      "Download a deployment's evidence bundle and verify every file against its manifest and the verdict. VIGIL_URL and VIGIL_TOKEN configure the daemon.\nExit codes: 0 all verified, 5 a file or the manifest does not match (or the bundle is not sealed yet), 2 bad input (bad id, DIR not empty), 1 error (Vigil unreachable, no such deployment, broken download).",
+    )
+    .argument('<id>', 'deployment id')
+    .option('-o, --output <dir>', 'where to unpack the bundle (default: ./<id>)')
+    .option('--force', 'unpack into a non-empty folder, replacing the bundle files there', false)
+    .action(async (id: string, options: { output?: string; force: boolean }) => {
+      exitCode = await runArtifactsPullCommand(id, options, client(), {
+        out: io.out,
+        err: io.err,
+        progress: io.progress,
+        now: () => Date.now(),
+      });
     });
 
   try {

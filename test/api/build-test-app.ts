@@ -26,6 +26,7 @@ export const TOKENS = {
   reader: 'reader-token-0123456789',
   admin: 'admin-token-0123456789',
   tracer: 'tracer-token-0123456789',
+  pinner: 'pinner-token-0123456789',
   none: 'no-scope-token-0123456789',
 } as const;
 
@@ -34,6 +35,7 @@ const TOKEN_SCOPES: Record<keyof typeof TOKENS, Scope[]> = {
   reader: ['verdicts:read'],
   admin: ['admin'],
   tracer: ['traces:write'],
+  pinner: ['artifacts:pin'],
   none: [],
 };
 

@@ -19,6 +19,11 @@ export interface ArtifactRef {
   readonly truncated?: { readonly originalBytes: number };
 }
 
+export interface OpenedArtifact {
+  readonly bytes: number;
+  readonly content: AsyncIterable<Uint8Array>;
+}
+
 /** One verification's bundle as the retention sweeper sees it. */
 export interface BundleUsage {
   readonly verificationId: string;
@@ -40,8 +45,12 @@ export interface ArtifactStore {
   list(verificationId: string): Promise<ArtifactRef[]>;
   /** The content; ArtifactError ARTIFACT_NOT_FOUND when nothing is stored there. */
   read(verificationId: string, relativePath: string): Promise<Uint8Array>;
-  /** The content as a stream (for bundles larger than memory); same errors as `read`. */
-  open(verificationId: string, relativePath: string): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * The content as a stream (for bundles larger than memory) with its size as stored now, which
+   * differs from the ref's when the file was changed behind the store's back: an archive carries
+   * what is there and the manifest check names the change. Same errors as `read`.
+   */
+  open(verificationId: string, relativePath: string): Promise<OpenedArtifact>;
   /** Every verification that has a bundle, with its size. */
   bundles(): Promise<BundleUsage[]>;
   /** Deletes the verification's whole bundle; nothing to delete is not an error. */

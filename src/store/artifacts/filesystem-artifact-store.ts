@@ -165,12 +165,13 @@ export function createFilesystemArtifactStore(
     async open(verificationId, relativePath) {
       const ref = await readRef(verificationId, relativePath);
       const object = objectFile(verificationId, ref.sha256);
+      let bytes: number;
       try {
-        await stat(object);
+        bytes = (await stat(object)).size;
       } catch (cause) {
         throw missingObject(rootDir, verificationId, relativePath, cause);
       }
-      return createReadStream(object);
+      return { bytes, content: createReadStream(object) };
     },
 
     async bundles() {

@@ -66,7 +66,7 @@ export function createMemoryArtifactStore(options: { maxFileBytes?: number } = {
       const chunks: Uint8Array[] = [];
       for (let offset = 0; offset < content.byteLength; offset += 64 * 1024)
         chunks.push(content.subarray(offset, offset + 64 * 1024));
-      return Promise.resolve(Readable.from(chunks));
+      return Promise.resolve({ bytes: content.byteLength, content: Readable.from(chunks) });
     },
     bundles() {
       return Promise.resolve(

@@ -79,7 +79,9 @@ export function describeArtifactStoreContract(
       content.write('head', 0);
       await store.put('dep-1', 'big.bin', content);
       const chunks: Uint8Array[] = [];
-      for await (const chunk of await store.open('dep-1', 'big.bin')) chunks.push(chunk);
+      const opened = await store.open('dep-1', 'big.bin');
+      expect(opened.bytes).toBe(content.byteLength);
+      for await (const chunk of opened.content) chunks.push(chunk);
       expect(Buffer.concat(chunks).equals(content)).toBe(true);
       await expect(store.open('dep-1', 'nope.bin')).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
     });
