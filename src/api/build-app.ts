@@ -15,6 +15,7 @@ import { createHttpDurationObserver, httpDurationHistogram } from './http-metric
 import { registerOperationsRoutes } from './operations-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
+import { registerAnnotationRoutes } from './annotation-routes.js';
 import { registerArgoRoutes } from './argo-routes.js';
 import { registerArtifactRoutes } from './artifact-routes.js';
 import { registerFlaggerRoutes } from './flagger-routes.js';
@@ -192,6 +193,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerArgoRoutes(instance, context);
     registerFlaggerRoutes(instance, context);
     registerPhaseRoutes(instance, context);
+    registerAnnotationRoutes(instance, context);
     registerOperationsRoutes(instance, { readiness: deps.readiness, metricsRegistry: deps.metricsRegistry });
     if (deps.traces !== undefined) registerOtlpRoutes(instance, deps.traces, context.authenticate);
     if (deps.deliveries !== undefined)

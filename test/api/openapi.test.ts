@@ -40,6 +40,7 @@ describe('GET /openapi.json', () => {
       '/healthz',
       '/metrics',
       '/readyz',
+      '/v1/annotations',
       '/v1/argo/deployments/{id}',
       '/v1/deployments',
       '/v1/deployments/{id}',
