@@ -24,7 +24,7 @@ import { STEP_QUEUE_NAME, type StepJob } from './queue/step-job.js';
 import { startStepWorker } from './queue/step-worker.js';
 import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
 import { createRedisVerificationStore } from './store/redis-verification-store.js';
-import { createDaemonMetrics } from './telemetry/daemon-metrics.js';
+import { createDaemonMetrics, recordVerdict } from './telemetry/daemon-metrics.js';
 import { createJaegerTraceSource } from './sources/traces/jaeger/jaeger-trace-source.js';
 import { createRedisTraceSummaries } from './sources/traces/redis-trace-summaries.js';
 import { createTempoTraceSource } from './sources/traces/tempo/tempo-trace-source.js';
@@ -221,7 +221,10 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
         services: settings.services,
         ...delivery,
         onStepJudged: (seconds) => metrics.stepDuration.observe(seconds),
-        onVerdict: (verdict) => metrics.verdicts.inc({ outcome: verdict.outcome }),
+        onVerdict: (verdict, verification) => {
+          metrics.verdicts.inc({ outcome: verdict.outcome });
+          recordVerdict(metrics, verdict, verification);
+        },
       }),
   });
   await resumeActiveVerifications(store, scheduler, ruleSets, settings, logger);

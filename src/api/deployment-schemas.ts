@@ -8,6 +8,7 @@ import { StringEnum } from '../config/schema-validation.js';
 import { DEPLOYMENT_ID_PATTERN, DeploymentMarkerSchema } from '../ingest/deployment-marker-schema.js';
 import { VERIFICATION_STATUSES } from '../verification/verification.js';
 import { API_ERRORS, type ApiErrorCode } from './api-errors.js';
+import { BundleSealSchema } from './artifact-schemas.js';
 
 const CLASSIFICATIONS = ['pass', 'high', 'low', 'nodata', 'inconclusive', 'error'] as const;
 const DECISION_OUTCOMES = ['continue', 'promote', 'rollback', 'inconclusive'] as const;
@@ -143,6 +144,7 @@ export const VerificationRecordSchema = Type.Object({
       decidedAtInterval: Type.Integer({ minimum: 0 }),
       score: Nullable(Type.Number()),
       reasons: Type.Array(Type.String()),
+      artifacts: Type.Optional(BundleSealSchema),
     }),
   ),
   verdictUrl: Type.String(),

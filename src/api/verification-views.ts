@@ -56,6 +56,9 @@ export function toRecordView(verification: Verification, links: Links): Verifica
             decidedAtInterval: verdict.decidedAtInterval,
             score: verdict.score,
             reasons: [...verdict.reasons],
+            ...(verdict.artifacts !== undefined && {
+              artifacts: { ...verdict.artifacts, problems: [...verdict.artifacts.problems] },
+            }),
           },
     verdictUrl: links.verdict(verification.id),
   };

@@ -249,6 +249,14 @@ describe('GET /v1/deployments/:id/report', () => {
   });
 });
 
+describe('GET /v1/deployments/:id', () => {
+  it('shows the seal with the verdict, so a pipeline can keep the manifest hash', async () => {
+    const seal = await deployment();
+    const response = await t.app.inject({ url: BASE, headers: auth('reader') });
+    expect(response.json<{ verdict: { artifacts: unknown } }>().verdict.artifacts).toEqual(seal);
+  });
+});
+
 describe('GET /v1/deployments/:id/artifacts/files/*', () => {
   it('serves one stored file with its recorded hash, typed, unable to run scripts', async () => {
     await deployment();

@@ -18,6 +18,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/load-settings.js';
 import { startDaemon, type Daemon } from '../../src/main.js';
+import { stepFilePath } from '../../src/store/artifacts/bundle-layout.js';
+import { sha256Hex } from '../../src/store/artifacts/bundle-manifest.js';
+import { createFilesystemArtifactStore } from '../../src/store/artifacts/filesystem-artifact-store.js';
 import { sendLoad } from '../../examples/demo-shop/send-load.js';
 import { createRandom } from '../../src/simulation/random.js';
 import { startDemoShop, type DemoShop } from '../support/demo-shop-process.js';
@@ -64,6 +67,7 @@ let redis: RedisServer;
 let prometheus: PrometheusServer;
 let shops: DemoShop[];
 let rulesDir: string;
+let artifactsDir: string;
 const load = new AbortController();
 let loadDone: Promise<unknown>;
 const daemons: Daemon[] = [];
@@ -75,6 +79,7 @@ async function daemon(): Promise<Daemon> {
       redisUrl: redis.url,
       prometheusUrl: prometheus.url,
       rulesDir,
+      artifactsDir,
       keyPrefix: 'e2e:',
       logLevel: 'silent',
       tokens: [{ name: 'test', token: TOKEN, scopes: ['admin'] }],
@@ -149,6 +154,7 @@ beforeAll(async () => {
   loadDone = sendLoad({ targets: shops.map((s) => s.url), rps: 80, seconds: 240, signal: load.signal });
   await prometheus.waitForSeries('http_requests_total{version="v3"}', 20_000);
   rulesDir = await mkdtemp(join(tmpdir(), 'vigil-rules-'));
+  artifactsDir = await mkdtemp(join(tmpdir(), 'vigil-e2e-artifacts-'));
   await writeFile(join(rulesDir, 'shop.yaml'), RULES);
 }, 60_000);
 
@@ -192,6 +198,16 @@ describe('daemon end to end', () => {
         span.name === 'prometheus.query' && span.spanContext().traceId === steps[0]?.spanContext().traceId,
     );
     expect(queries.length).toBeGreaterThanOrEqual(6);
+    // The evidence bundle holds Prometheus's own answers and is sealed by the verdict's hash.
+    const bundle = createFilesystemArtifactStore(artifactsDir);
+    const answers = Buffer.from(await bundle.read('bad-1', stepFilePath(1, 'answers'))).toString('utf8');
+    expect(answers).toContain('"resultType"');
+    expect(answers).toContain('http_requests_total');
+    const manifest = await bundle.read('bad-1', 'manifest.json');
+    const { data: record } = await api(d.url).get<{ verdict: { artifacts?: { manifestSha256: string } } }>(
+      '/v1/deployments/bad-1',
+    );
+    expect(record.verdict.artifacts?.manifestSha256).toBe(sha256Hex(manifest));
   }, 90_000);
 
   it('cannot be steered by a marker version that tries PromQL injection', async () => {

@@ -4,11 +4,12 @@
  * nothing while every HTTP answer is a 200, so only the journey can tell; it must be rolled back
  * because of the journey, with a screenshot and a Playwright trace among its evidence.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { pino } from 'pino';
+import { createFilesystemArtifactStore } from '../../src/store/artifacts/filesystem-artifact-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config/load-settings.js';
 import { startDaemon, type Daemon } from '../../src/main.js';
@@ -125,11 +126,10 @@ describe('journeys end to end', () => {
     const traceZip = evidence.find((path) => path.endsWith('trace.zip'));
     expect(screenshot, JSON.stringify(evidence)).toMatch(/^journeys\/interval-\d+\/canary\/checkout-\d+\//);
     expect(traceZip, JSON.stringify(evidence)).toBeDefined();
-    const png = await readFile(join(artifactsDir, 'v3', ...(screenshot as string).split('/')));
+    const bundle = createFilesystemArtifactStore(artifactsDir);
+    const png = Buffer.from(await bundle.read('v3', screenshot as string));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    const entries = zipEntryNames(
-      await readFile(join(artifactsDir, 'v3', ...(traceZip as string).split('/'))),
-    );
+    const entries = zipEntryNames(await bundle.read('v3', traceZip as string));
     expect(entries.some((name) => name.endsWith('.trace'))).toBe(true);
 
     // The healthy canary's journeys pass like the baseline's: never rolled back.

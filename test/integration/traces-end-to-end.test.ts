@@ -7,11 +7,12 @@
  * KHI with the exemplar trace stored and linked; a healthy canary is promoted. Malformed OTLP sent
  * meanwhile is refused and changes nothing.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { pino } from 'pino';
+import { createFilesystemArtifactStore } from '../../src/store/artifacts/filesystem-artifact-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopTracing, type ShopTracing } from '../../examples/demo-shop/shop-tracing.js';
 import { sendLoad } from '../../examples/demo-shop/send-load.js';
@@ -172,7 +173,8 @@ describe('trace KHIs end to end', () => {
     const failing = khis.find((khi) => khi.name === member);
     const exemplarPath = failing?.evidence?.[0] ?? '';
     expect(exemplarPath).toMatch(/^traces\/operations\/new-error-[0-9a-f]{16}\.json$/);
-    const exemplar = JSON.parse(await readFile(join(artifactsDir, 'v3', exemplarPath), 'utf8')) as {
+    const exemplarBytes = await createFilesystemArtifactStore(artifactsDir).read('v3', exemplarPath);
+    const exemplar = JSON.parse(Buffer.from(exemplarBytes).toString('utf8')) as {
       resourceSpans: { scopeSpans: { spans: { name: string; status?: { code?: number } }[] }[] }[];
     };
     const spans = exemplar.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));

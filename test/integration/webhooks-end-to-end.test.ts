@@ -109,6 +109,7 @@ beforeAll(async () => {
   redis = await startRedis();
   await Promise.all([ci.start(), flaky.start()]);
   const rulesDir = await mkdtemp(join(tmpdir(), 'vigil-webhook-rules-'));
+  const artifactsDir = await mkdtemp(join(tmpdir(), 'vigil-webhook-artifacts-'));
   await writeFile(join(rulesDir, 'slow.yaml'), RULES);
   settings = resolveSettings(
     {
@@ -116,6 +117,7 @@ beforeAll(async () => {
       redisUrl: redis.url,
       prometheusUrl: 'http://127.0.0.1:9',
       rulesDir,
+      artifactsDir,
       keyPrefix: 'webhooks-e2e:',
       logLevel: 'silent',
       tokens: [{ name: 'test', token: TOKEN, scopes: ['admin'] }],
