@@ -57,7 +57,9 @@ function partition(
   const low = high !== 0 ? 0 : differingBits(words, start, end, 0);
   const top = high !== 0 ? 63 - Math.clz32(high) : low !== 0 ? 31 - Math.clz32(low) : -1;
   if (top < 0) return null;
-  const width = Math.max(2, Math.min(MAX_DIGIT_BITS, 31 - Math.clz32(end - start), top + 1));
+  // Never wider than the bits left: keys differing only in their lowest bit get a 1-bit digit
+  // (a wider one would shift below bit 0, put every key in one bucket and recurse forever).
+  const width = Math.min(top + 1, Math.max(2, Math.min(MAX_DIGIT_BITS, 31 - Math.clz32(end - start))));
   const shift = top + 1 - width;
   const mask = (1 << width) - 1;
   const next = new Int32Array(mask + 1);

@@ -54,6 +54,13 @@ describe('sortedFloat64 sorts exactly as Float64Array.prototype.sort', () => {
     it.each(sizes)(`${name}, %i values`, (n) => expectLikeNativeSort(sample(n)));
   }
 
+  it('sorts values that differ only in their lowest bits (once recursed forever)', () => {
+    const ulp = 2 ** -52;
+    expectLikeNativeSort(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 1 : 1 + ulp)));
+    expectLikeNativeSort(Array.from({ length: 200 }, (_, i) => 1 + (i % 4) * ulp));
+    expectLikeNativeSort(Array.from({ length: 100 }, (_, i) => (i % 3) * Number.MIN_VALUE));
+  });
+
   it('puts NaN last, as the built-in sort does', () => {
     expectLikeNativeSort(Array.from({ length: 500 }, (_, i) => (i % 50 === 0 ? Number.NaN : Math.sin(i))));
   });
