@@ -12,7 +12,8 @@ COPY bench ./bench
 COPY scripts ./scripts
 COPY examples ./examples
 COPY probes ./probes
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# npm run build also copies the incident message templates next to the compiled code.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update \

@@ -2,9 +2,9 @@
  * `npm run bench`: every benchmark. Detection, ablation and speed (issue 2) rewrite the results
  * section of docs/benchmarks.md at the end (between its markers); the daemon benchmarks (verdict
  * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
- * The journey benchmark (issue 4) and the OTLP ingest benchmark (issue 5) print their tables for
- * their hand-kept sections.
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces|delivery,
+ * The journey benchmark (issue 4), the OTLP ingest benchmark (issue 5), webhook latency (issue 6)
+ * and the artifact benchmarks (issue 7) print their tables for their hand-kept sections.
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces|delivery|artifacts,
  * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
@@ -18,6 +18,8 @@ import { renderVerdictEndpoint, runVerdictEndpoint } from './daemon/verdict-endp
 import { renderJourneyBenchmark, runJourneyBenchmark } from './journeys/run-journeys.js';
 import { renderOtlpIngest, runOtlpIngest } from './traces/otlp-ingest.js';
 import { renderWebhookLatency, runWebhookLatency } from './delivery/webhook-latency.js';
+import { renderBundleWrite, runBundleWrite } from './artifacts/bundle-write.js';
+import { renderBundleStream, runBundleStream } from './artifacts/bundle-stream.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,12 +59,17 @@ if (values.only === undefined || values.only === 'traces')
   console.log(`\n${renderOtlpIngest(await runOtlpIngest({ quick }))}`);
 if (values.only === undefined || values.only === 'delivery')
   console.log(`\n${renderWebhookLatency(await runWebhookLatency({ quick }))}`);
+if (values.only === undefined || values.only === 'artifacts') {
+  console.log(`\n${renderBundleWrite(await runBundleWrite({ quick }))}`);
+  console.log(`\n${renderBundleStream(await runBundleStream({ quick }))}`);
+}
 // The daemon, journey, trace and delivery sections of docs/benchmarks.md are kept by hand.
 const onlyDaemon =
   values.only === 'daemon' ||
   values.only === 'journeys' ||
   values.only === 'traces' ||
-  values.only === 'delivery';
+  values.only === 'delivery' ||
+  values.only === 'artifacts';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
 if (!onlyDaemon) console.log(`\n${markdown}`);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { sendLoad } from '../examples/demo-shop/send-load.js';
 import { startShop, type RunningShop } from '../examples/demo-shop/shop.js';
+import { runArtifactsPullCommand } from '../src/cli/artifacts-command.js';
 import { runVerifyCommand } from '../src/cli/verify-command.js';
 import { createVigilClient } from '../src/cli/vigil-client.js';
 import { resolveSettings } from '../src/config/load-settings.js';
@@ -79,10 +80,11 @@ async function main(): Promise<number> {
     say(`  Vigil ${daemon.url} · Prometheus ${prometheus.url} · shops ${shops.map((s) => s.url).join(' ')}`);
 
     const client = createVigilClient(daemon.url, TOKEN);
-    const verify = (name: string, version: string) =>
+    const ids = { v2: `demo-v2-${Date.now()}`, v3: `demo-v3-${Date.now()}` };
+    const verify = (name: string, version: 'v2' | 'v3') =>
       runVerifyCommand(
         {
-          id: `demo-${version}-${Date.now()}`,
+          id: ids[version],
           service: 'demo-shop',
           environment: 'demo',
           version,
@@ -109,7 +111,24 @@ async function main(): Promise<number> {
     say(
       `healthy v2: exit ${good} (${good === 0 ? 'promote' : 'NOT promoted'}) · faulty v3: exit ${bad} (${bad === 3 ? 'rollback' : 'NOT rolled back'})`,
     );
-    return good === 0 && bad === 3 ? 0 : 1;
+    // The evidence outlives the demo's stack: pulled, every file checked against its sealed manifest.
+    say("▶ pulling each verification's evidence bundle (vigil artifacts pull) …");
+    let pulled = true;
+    for (const [name, id] of [
+      ['healthy v2', ids.v2],
+      ['faulty v3', ids.v3],
+    ] as const) {
+      const output = join(process.cwd(), '.vigil', 'demo-evidence', id);
+      const code = await runArtifactsPullCommand(id, { output, force: true }, client, {
+        out: (text) => say(`[${name}] ${text}`),
+        err: (text) => say(`[${name}] ${text}`),
+        progress: false,
+        now: () => Date.now(),
+      });
+      pulled &&= code === 0;
+      say(`[${name}] report: ${join(output, 'report.html')}`);
+    }
+    return good === 0 && bad === 3 && pulled ? 0 : 1;
   } finally {
     say('▶ stopping everything the demo started');
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

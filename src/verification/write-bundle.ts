@@ -69,7 +69,10 @@ export async function writeBundleStep(
   return putAll(
     artifacts,
     verificationId,
-    files.map(([file, value]) => [stepFilePath(interval, file), json(value)]),
+    files.map(([file, value]) => [
+      stepFilePath(interval, file),
+      BULKY.has(file) ? compactJson(value) : json(value),
+    ]),
   );
 }
 
@@ -178,8 +181,15 @@ async function putAll(
   );
 }
 
+/** Files that hold raw samples: indented, one number per line made them several times larger. */
+const BULKY: ReadonlySet<StepFile> = new Set(['answers', 'observations']);
+
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function compactJson(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
 }
 
 function stringsOf(value: unknown): string[] {
