@@ -113,6 +113,11 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     ...(settings.api.publicBaseUrl !== undefined && { publicBaseUrl: settings.api.publicBaseUrl }),
     onMessagesQueued: () => deliverer.kick(),
   };
+  const artifacts = createFilesystemArtifactStore(settings.artifactsDir, {
+    maxFileBytes: settings.artifacts.maxFileBytes,
+  });
+  const bundlePins = createRedisBundlePins(redis, settings.keyPrefix);
+  const renderBundleReport = createBundleReportRenderer({ artifacts, services: settings.services, now });
   const ingest = createIngest({
     store,
     scheduler,
@@ -121,6 +126,12 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     logger,
     queryDelaySeconds: settings.prometheus.queryDelaySeconds,
     ...delivery,
+    artifacts,
+    renderReport: (verification) => renderBundleReport(verification.id, verification),
+    onVerdict: (verdict, verification) => {
+      metrics.verdicts.inc({ outcome: verdict.outcome });
+      recordVerdict(metrics, verdict, verification);
+    },
   });
   // Bad templates stop start-up here, naming the file, rather than at the first rollback.
   const incidentTemplates = await loadIncidentTemplates();
@@ -163,11 +174,6 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
   };
   const flushTimer = setInterval(() => void flushSummaries(), SUMMARY_FLUSH_MS);
   flushTimer.unref();
-  const artifacts = createFilesystemArtifactStore(settings.artifactsDir, {
-    maxFileBytes: settings.artifacts.maxFileBytes,
-  });
-  const bundlePins = createRedisBundlePins(redis, settings.keyPrefix);
-  const renderBundleReport = createBundleReportRenderer({ artifacts, services: settings.services, now });
   const retention = {
     retentionDays: settings.artifacts.retentionDays,
     ...(settings.artifacts.quotaBytes !== undefined && { quotaBytes: settings.artifacts.quotaBytes }),

@@ -11,6 +11,8 @@ import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { VerificationStore } from '../store/verification-store.js';
 import type { StepScheduler } from '../verification/step-scheduler.js';
 import { isDecided, type Verdict, type Verification } from '../verification/verification.js';
+import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { sealVerdictBundle, type ReportRenderer } from '../verification/write-bundle.js';
 import { canonicalSha256 } from './canonical-json.js';
 import type { DeploymentMarker } from './deployment-marker-schema.js';
 import { IngestError } from './ingest-errors.js';
@@ -29,6 +31,11 @@ export interface IngestDeps {
   readonly onMessagesQueued?: () => void;
   /** Flag providers a marker's kill switches may name. */
   readonly flagProviders?: readonly { readonly name: string }[];
+  /** Where an aborted verification's evidence bundle is sealed, as a decided one's is. */
+  readonly artifacts?: ArtifactStore;
+  readonly renderReport?: ReportRenderer;
+  /** A verdict this ingest recorded (aborts), for the daemon's metrics. */
+  readonly onVerdict?: (verdict: Verdict, verification: Verification) => void;
 }
 
 export interface Ingest {
@@ -174,7 +181,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (current.status === 'aborted') return current;
         throw new IngestError('ALREADY_DECIDED', `deployment ${id} is already decided: ${current.status}`);
       }
-      const verdict: Verdict = {
+      const decided: Verdict = {
         outcome: 'aborted',
         decidedAt: new Date(deps.now()).toISOString(),
         decidedAtInterval: current.intervalsJudged,
@@ -182,6 +189,8 @@ export function createIngest(deps: IngestDeps): Ingest {
         khis: current.lastJudgement?.khis ?? [],
         reasons: ['aborted on request'],
       };
+      const seal = await sealVerdictBundle(deps, current, decided, deps.ruleSets.get(current.marker.ruleSet));
+      const verdict: Verdict = seal === undefined ? decided : { ...decided, artifacts: seal };
       const messages = verdictMessages(deps.notifiers ?? [], current, verdict, deps.publicBaseUrl);
       const won = await deps.store.decide(id, verdict, messages);
       await deps.scheduler.cancel(id);
@@ -190,6 +199,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (!won && after !== undefined && after.status !== 'aborted') {
         throw new IngestError('ALREADY_DECIDED', `deployment ${id} was decided first: ${after.status}`);
       }
+      if (won && after !== undefined) deps.onVerdict?.(verdict, after);
       deps.logger.info({ deploymentId: id }, 'verification aborted');
       return after;
     },

@@ -28,7 +28,7 @@ import { isDecided, type Verdict, type Verification } from './verification.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import {
   BUNDLE_PROBLEMS_FIELD,
-  sealBundle,
+  sealVerdictBundle,
   writeBundleStart,
   writeBundleStep,
   type ReportRenderer,
@@ -381,36 +381,6 @@ async function writeStepBundle(
   if (problems.length > 0)
     deps.logger.warn({ deploymentId: verification.id, interval, problems }, 'evidence not fully stored');
   return problems;
-}
-
-/** Seals the bundle before the verdict is recorded, so the verdict can carry the manifest's hash. */
-async function sealVerdictBundle(
-  deps: StepDeps,
-  verification: Verification,
-  verdict: Verdict,
-  loaded: LoadedRuleSet | undefined,
-): Promise<Verdict['artifacts']> {
-  if (deps.artifacts === undefined) return undefined;
-  const evidence = await deps.store.listEvidence(verification.id).catch((error: unknown) => {
-    deps.logger.warn(
-      { err: error, deploymentId: verification.id },
-      'step evidence unreadable for the bundle',
-    );
-    return [];
-  });
-  const seal = await sealBundle({
-    artifacts: deps.artifacts,
-    verification: { ...verification, status: verdict.outcome, verdict },
-    evidence,
-    ...(loaded !== undefined && { loaded }),
-    ...(deps.renderReport !== undefined && { renderReport: deps.renderReport }),
-  });
-  if (!seal.complete)
-    deps.logger.warn(
-      { deploymentId: verification.id, problems: seal.problems },
-      'evidence bundle incomplete',
-    );
-  return seal;
 }
 
 /**

@@ -10,7 +10,8 @@ import type { LoadedRuleSet } from '../config/load-rule-set.js';
 import type { ArtifactRef, ArtifactStore } from '../store/artifacts/artifact-store.js';
 import { BUNDLE_FILES, stepFilePath, type StepFile } from '../store/artifacts/bundle-layout.js';
 import { buildManifest } from '../store/artifacts/bundle-manifest.js';
-import type { StepEvidence } from '../store/verification-store.js';
+import type { Logger } from 'pino';
+import type { StepEvidence, VerificationStore } from '../store/verification-store.js';
 import type { GatheredInterval } from './gather-observations.js';
 import type { BundleSeal, Verdict, Verification } from './verification.js';
 
@@ -147,6 +148,46 @@ export async function sealBundle(input: SealInput): Promise<BundleSeal> {
     complete: manifest.manifest.complete,
     problems,
   };
+}
+
+export interface SealDeps {
+  readonly artifacts?: ArtifactStore;
+  readonly renderReport?: ReportRenderer;
+  readonly store: Pick<VerificationStore, 'listEvidence'>;
+  readonly logger: Logger;
+}
+
+/**
+ * Seals the bundle before the verdict is recorded, so the verdict can carry the manifest's hash;
+ * undefined when the daemon keeps no bundles.
+ */
+export async function sealVerdictBundle(
+  deps: SealDeps,
+  verification: Verification,
+  verdict: Verdict,
+  loaded?: LoadedRuleSet,
+): Promise<BundleSeal | undefined> {
+  if (deps.artifacts === undefined) return undefined;
+  const evidence = await deps.store.listEvidence(verification.id).catch((error: unknown) => {
+    deps.logger.warn(
+      { err: error, deploymentId: verification.id },
+      'step evidence unreadable for the bundle',
+    );
+    return [];
+  });
+  const seal = await sealBundle({
+    artifacts: deps.artifacts,
+    verification: { ...verification, status: verdict.outcome, verdict },
+    evidence,
+    ...(loaded !== undefined && { loaded }),
+    ...(deps.renderReport !== undefined && { renderReport: deps.renderReport }),
+  });
+  if (!seal.complete)
+    deps.logger.warn(
+      { deploymentId: verification.id, problems: seal.problems },
+      'evidence bundle incomplete',
+    );
+  return seal;
 }
 
 /** Every step's decision, then the verdict: the story of the verification in one file. */

@@ -70,7 +70,15 @@ function setup(answer: (request: ObservationRequest) => MemoryAnswer, extra: Par
   const source = createMemoryMetricSource(answer);
   const logger = pino({ level: 'silent' });
   const clock = { now: () => now, advance: (seconds: number) => (now += seconds * 1000) };
-  const ingest = createIngest({ store, scheduler, ruleSets, now: clock.now, logger, queryDelaySeconds: 2 });
+  const ingest = createIngest({
+    store,
+    scheduler,
+    ruleSets,
+    now: clock.now,
+    logger,
+    queryDelaySeconds: 2,
+    ...(extra.artifacts !== undefined && { artifacts: extra.artifacts }),
+  });
   const verdicts: string[] = [];
   const step = () =>
     runDueSteps('deploy-1', {
@@ -291,6 +299,24 @@ describe('the evidence bundle', () => {
     expect(log.steps).toHaveLength(interval);
     expect(log.verdict.outcome).toBe('rollback');
     expect(Buffer.from(await artifacts.read('deploy-1', 'report.html')).toString()).toBe('<h1>rollback</h1>');
+  });
+
+  it('is sealed for an aborted verification too, its steps so far in the decision log', async () => {
+    const artifacts = createMemoryArtifactStore();
+    const { ingest, step, clock, store } = setup(healthy, { artifacts });
+    await ingest.acceptMarker(marker);
+    clock.advance(12);
+    await step();
+    await ingest.abort('deploy-1');
+    const verdict = (await store.get('deploy-1'))?.verdict;
+    expect(verdict?.outcome).toBe('aborted');
+    const manifest = await artifacts.read('deploy-1', 'manifest.json');
+    expect(verdict?.artifacts?.manifestSha256).toBe(sha256Hex(manifest));
+    const log = JSON.parse(Buffer.from(await artifacts.read('deploy-1', 'decision-log.json')).toString()) as {
+      steps: unknown[];
+      verdict: { outcome: string };
+    };
+    expect([log.steps.length, log.verdict.outcome]).toEqual([1, 'aborted']);
   });
 
   it('keeps the raw answers apart from the resolved queries', async () => {
