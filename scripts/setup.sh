@@ -26,6 +26,8 @@ ensure_apt_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  # The Alertmanager end-to-end test (test/integration/alertmanager-end-to-end.test.ts).
+  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
   # Journeys (probes/) drive Debian's Chromium through Playwright; Playwright cannot download its own.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -35,7 +37,7 @@ ensure_apt_packages() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The packages start system services; Vigil starts its own instances on free ports.
-  for service in redis-server prometheus prometheus-node-exporter; do
+  for service in redis-server prometheus prometheus-node-exporter prometheus-alertmanager; do
     $sudo systemctl disable --now "$service" >/dev/null 2>&1 || $sudo service "$service" stop >/dev/null 2>&1 || true
   done
 }

@@ -23,6 +23,10 @@ import { createBullmqStepScheduler } from './queue/bullmq-step-scheduler.js';
 import { STEP_QUEUE_NAME, type StepJob } from './queue/step-job.js';
 import { startStepWorker } from './queue/step-worker.js';
 import { createPrometheusSource } from './sources/prometheus/prometheus-source.js';
+import { createPrometheusKhiSeries } from './sources/prometheus/prometheus-khi-series.js';
+import { createServiceCorrelation } from './correlation/correlate-service.js';
+import { createAlertReceiver } from './correlation/receive-alerts.js';
+import { createRedisAlertStore } from './store/redis-alert-store.js';
 import { createRedisVerificationStore } from './store/redis-verification-store.js';
 import { createDaemonMetrics, recordVerdict } from './telemetry/daemon-metrics.js';
 import { createJaegerTraceSource } from './sources/traces/jaeger/jaeger-trace-source.js';
@@ -87,6 +91,28 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     tracer,
     onBackendError: (kind: string) => metrics.backendErrors.inc({ backend: 'prometheus', kind }),
   });
+  // Correlation reads whole-service KHI series over a range; alerts are linked to deployments.
+  const correlation = createServiceCorrelation({
+    history: store,
+    series: createPrometheusKhiSeries({
+      baseUrl: settings.prometheusUrl,
+      timeoutMs: settings.prometheus.timeoutMs,
+      retries: settings.prometheus.retries,
+      tracer,
+      onBackendError: (kind: string) => metrics.backendErrors.inc({ backend: 'prometheus', kind }),
+    }),
+    ruleSets,
+    services: settings.services,
+  });
+  const alerts = {
+    receiver: createAlertReceiver({
+      alerts: createRedisAlertStore({ redis, keyPrefix: settings.keyPrefix }),
+      history: store,
+      services: settings.services,
+      serviceLabel: settings.alerts.serviceLabel,
+      environmentLabel: settings.alerts.environmentLabel,
+    }),
+  };
   const bullPrefix = `${settings.keyPrefix}bull`;
   const queue = new Queue<StepJob>(STEP_QUEUE_NAME, { connection: redis, prefix: bullPrefix });
   const scheduler = createBullmqStepScheduler(queue);
@@ -250,6 +276,8 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
     }),
     bodyLimitBytes: settings.api.bodyLimitBytes,
     deliveries: { outbox, log: deliveryLog, onRedelivered: () => deliverer.kick() },
+    correlation,
+    alerts,
     artifacts: {
       store: artifacts,
       pins: bundlePins,

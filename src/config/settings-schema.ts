@@ -5,7 +5,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './schema-validation.js';
 
-export const SCOPES = ['markers:write', 'verdicts:read', 'traces:write', 'artifacts:pin', 'admin'] as const;
+export const SCOPES = [
+  'markers:write',
+  'verdicts:read',
+  'traces:write',
+  'artifacts:pin',
+  'alerts:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const TokenSchema = Type.Object(
@@ -292,10 +299,39 @@ export const SettingsSchema = Type.Object(
               'Services this one calls: incident messages name the services that depend on a broken one.',
           }),
           description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          labels: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]{0,127}$' }),
+              Type.String({ maxLength: 1024 }),
+              {
+                minProperties: 1,
+                maxProperties: 32,
+                additionalProperties: false,
+                description:
+                  'Prometheus labels selecting the whole service (every version), for its KHI series in correlation (docs/correlation.md); default {service: "<name>"}. Values are escaped.',
+              },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
       { default: {}, description: 'What is known of each service (dependencies), for incident messages.' },
+    ),
+    alerts: Type.Object(
+      {
+        serviceLabel: Type.String({
+          pattern: '^[a-zA-Z_][a-zA-Z0-9_]{0,127}$',
+          default: 'service',
+          description: 'POST /v1/alerts: the alert label naming the service (docs/correlation.md).',
+        }),
+        environmentLabel: Type.String({
+          pattern: '^[a-zA-Z_][a-zA-Z0-9_]{0,127}$',
+          default: 'environment',
+          description:
+            'POST /v1/alerts: the alert label naming the environment; absent on an alert: any environment.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
     ),
     api: Type.Object(
       {

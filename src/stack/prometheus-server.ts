@@ -22,6 +22,10 @@ export interface PrometheusServerOptions {
   readonly scrapeIntervalSeconds?: number;
   /** How long to wait for /-/ready, in milliseconds (default 30 000). */
   readonly startTimeoutMs?: number;
+  /** Rule files (paths) evaluated every scrape interval. */
+  readonly ruleFiles?: readonly string[];
+  /** Where firing alerts go, e.g. `http://127.0.0.1:9093` (an Alertmanager, see alertmanager-server.ts). */
+  readonly alertmanagerUrl?: string;
 }
 
 export interface PrometheusServer {
@@ -52,7 +56,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const dir = await mkdtemp(join(tmpdir(), 'vigil-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, renderConfig(options.scrapeTargets, interval));
+  await writeFile(configFile, renderConfig(options, interval));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
@@ -127,12 +131,29 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   };
 }
 
-function renderConfig(targets: readonly string[], intervalSeconds: number): string {
+function renderConfig(options: PrometheusServerOptions, intervalSeconds: number): string {
+  const targets = options.scrapeTargets;
+  const alerting =
+    options.alertmanagerUrl === undefined
+      ? []
+      : [
+          'alerting:',
+          '  alertmanagers:',
+          `    - scheme: ${new URL(options.alertmanagerUrl).protocol.replace(':', '')}`,
+          '      static_configs:',
+          `        - targets: [${JSON.stringify(new URL(options.alertmanagerUrl).host)}]`,
+        ];
+  const rules =
+    options.ruleFiles === undefined || options.ruleFiles.length === 0
+      ? []
+      : ['rule_files:', ...options.ruleFiles.map((file) => `  - ${JSON.stringify(file)}`)];
   return [
     'global:',
     `  scrape_interval: ${intervalSeconds}s`,
     `  scrape_timeout: ${intervalSeconds}s`,
     `  evaluation_interval: ${intervalSeconds}s`,
+    ...rules,
+    ...alerting,
     'scrape_configs:',
     '  - job_name: demo',
     '    metrics_path: /metrics',
