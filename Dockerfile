@@ -33,6 +33,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY rules ./rules
 COPY probes ./probes
+COPY dashboards ./dashboards
 RUN mkdir -p /var/lib/vigil/artifacts && chown -R node:node /var/lib/vigil
 USER node
 EXPOSE 8080

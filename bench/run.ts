@@ -3,8 +3,9 @@
  * section of docs/benchmarks.md at the end (between its markers); the daemon benchmarks (verdict
  * endpoint and capacity, issue 3) print their tables for the hand-kept daemon section there.
  * The journey benchmark (issue 4), the OTLP ingest benchmark (issue 5), webhook latency (issue 6)
- * and the artifact benchmarks (issue 7) print their tables for their hand-kept sections.
- * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces|delivery|artifacts,
+ * the artifact benchmarks (issue 7) and the timeline benchmark (issue 8) print their tables for their
+ * hand-kept sections.
+ * Flags: --quick (fewer analyses and repetitions), --only detection|ablation|speed|daemon|journeys|traces|delivery|artifacts|dashboard,
  * --scenarios a,b (ids containing these), --variants (also judge with the rule-set variants), --no-docs.
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ import { renderOtlpIngest, runOtlpIngest } from './traces/otlp-ingest.js';
 import { renderWebhookLatency, runWebhookLatency } from './delivery/webhook-latency.js';
 import { renderBundleWrite, runBundleWrite } from './artifacts/bundle-write.js';
 import { renderBundleStream, runBundleStream } from './artifacts/bundle-stream.js';
+import { renderTimelineBenchmark, runTimelineBenchmark } from './dashboard/timeline.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,13 +65,16 @@ if (values.only === undefined || values.only === 'artifacts') {
   console.log(`\n${renderBundleWrite(await runBundleWrite({ quick }))}`);
   console.log(`\n${renderBundleStream(await runBundleStream({ quick }))}`);
 }
+if (values.only === undefined || values.only === 'dashboard')
+  console.log(`\n${renderTimelineBenchmark(await runTimelineBenchmark({ quick }))}`);
 // The daemon, journey, trace and delivery sections of docs/benchmarks.md are kept by hand.
 const onlyDaemon =
   values.only === 'daemon' ||
   values.only === 'journeys' ||
   values.only === 'traces' ||
   values.only === 'delivery' ||
-  values.only === 'artifacts';
+  values.only === 'artifacts' ||
+  values.only === 'dashboard';
 const seconds = (performance.now() - started) / 1000;
 const markdown = renderResults({ quick, detection, ablation, speed, seconds });
 if (!onlyDaemon) console.log(`\n${markdown}`);

@@ -12,6 +12,9 @@ import type { Outbox } from '../delivery/outbox.js';
 import type { ArtifactStore } from '../store/artifacts/artifact-store.js';
 import type { BundlePins } from '../store/artifacts/bundle-pins.js';
 import type { RetentionPolicy } from '../store/artifacts/retention-plan.js';
+import type { ServiceCorrelation } from '../correlation/correlate-service.js';
+import type { AlertsDeps } from './alert-routes.js';
+import type { DashboardOptions } from './dashboard-routes.js';
 
 /** A token's scope (SCOPES in settings-schema.ts); `admin` implies every other scope. */
 export type { Scope };
@@ -52,6 +55,12 @@ export interface ApiDeps {
   };
   /** Evidence bundles: listing, tar.gz download, report, legal holds; not served when absent. */
   readonly artifacts?: ArtifactsDeps;
+  /** Change points and blame (`GET /v1/correlate`, `GET /v1/services/:service/khis`); not served when absent. */
+  readonly correlation?: ServiceCorrelation;
+  /** Alertmanager's webhook receiver and the alert list (`POST`/`GET /v1/alerts`); not served when absent. */
+  readonly alerts?: AlertsDeps;
+  /** The built-in dashboard at /dashboard (src/api/dashboard-routes.ts); served unless `enabled` is false. */
+  readonly dashboard?: DashboardOptions;
 }
 
 /** What the evidence endpoints need (src/api/artifact-routes.ts). */

@@ -18,12 +18,17 @@ import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerAnnotationRoutes } from './annotation-routes.js';
 import { registerArgoRoutes } from './argo-routes.js';
 import { registerArtifactRoutes } from './artifact-routes.js';
+import { registerAlertRoutes } from './alert-routes.js';
+import { registerCorrelationRoutes } from './correlation-routes.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
+import { registerIntervalRoutes } from './interval-routes.js';
 import { registerFlaggerRoutes } from './flagger-routes.js';
 import { registerPhaseRoutes } from './phase-routes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { validatorCompiler } from './request-validation.js';
 import type { RouteContext } from './route-context.js';
 import { registerVerdictRoutes } from './verdict-routes.js';
+import { registerTimelineRoutes } from './timeline-routes.js';
 import { createLinks } from './verification-views.js';
 
 /** Log paths that may hold a token; censored whatever the logger's serializers include. */
@@ -184,6 +189,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
         { name: 'operations', description: 'Health, readiness, metrics' },
         { name: 'traces', description: 'The embedded OTLP/HTTP trace receiver' },
         { name: 'artifacts', description: 'Evidence bundles, reports and legal holds' },
+        {
+          name: 'alerts',
+          description: "Alertmanager's webhook receiver and the alerts linked to deployments",
+        },
       ],
     },
   });
@@ -199,6 +208,12 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     if (deps.deliveries !== undefined)
       registerDeliveryRoutes(instance, { ...deps.deliveries, authenticate: context.authenticate });
     if (deps.artifacts !== undefined) registerArtifactRoutes(instance, context, deps.artifacts);
+    if (deps.correlation !== undefined)
+      registerCorrelationRoutes(instance, deps.correlation, context.authenticate);
+    if (deps.alerts !== undefined) registerAlertRoutes(instance, deps.alerts, context.authenticate);
+    registerTimelineRoutes(instance, context);
+    registerIntervalRoutes(instance, context, deps.artifacts);
+    registerDashboardRoutes(instance, deps.dashboard);
     done();
   });
   return app;

@@ -26,6 +26,8 @@ import {
   encodeVerdict,
 } from './verification-codec.js';
 import { checkFilter, matchesFilter } from './verification-filter.js';
+import { compareTimelineNewestFirst, timelineEntryOf } from './timeline-entry.js';
+import { checkTimelineRange } from './timeline-range.js';
 import { compareNewestFirst, encodeCursor } from './verification-order.js';
 import type { StepEvidence, StepUpdate, VerificationStore } from './verification-store.js';
 
@@ -189,6 +191,15 @@ export function createMemoryVerificationStore(
           .filter(([, entry]) => !isDecided(entry.fields['status'] as VerificationStatus))
           .map(([id]) => id),
       ),
+
+    listTimeline: (range) =>
+      settle(() => {
+        const { fromMs, toMs } = checkTimelineRange(range);
+        return [...entries.keys()]
+          .map((id) => timelineEntryOf(read(id)!))
+          .filter((entry) => entry.startedAtMs >= fromMs && entry.startedAtMs <= toMs)
+          .sort(compareTimelineNewestFirst);
+      }),
 
     close: () =>
       settle(() => {

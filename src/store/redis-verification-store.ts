@@ -11,6 +11,11 @@
  *                         lexicographic order is (createdAt, id); service and environment are
  *                         URI-encoded. The status indexes double as the per-status counters and the
  *                         active list (pending + analyzing).
+ * - `index:timeline`     sorted set, score the marker's startedAt (ms), member the verification's
+ *                        timeline entry (store/timeline-entry.ts), which the record's `timeline`
+ *                        field repeats so the scripts can swap it. Records written before it
+ *                        existed are added on the first `listTimeline` (`timeline:backfilled`
+ *                        marks that done).
  * - channel `decided`    pub/sub: the id of each verification as its verdict is recorded.
  *
  * Writes are Lua scripts (redis-verification-scripts.ts): create is idempotent by id, a step is a
@@ -31,6 +36,7 @@ import { DecisionWaiters } from './decision-waiters.js';
 import { createDecisionListener } from './redis-decision-listener.js';
 import {
   appendEvidenceScript,
+  backfillTimelineScript,
   createScript,
   decideScript,
   saveStepScript,
@@ -48,6 +54,14 @@ import {
   encodeVerdict,
   type RecordFields,
 } from './verification-codec.js';
+import {
+  compareTimelineNewestFirst,
+  decodeTimelineEntry,
+  encodeTimelineEntry,
+  timelineEntryOf,
+  type TimelineEntry,
+} from './timeline-entry.js';
+import { checkTimelineRange } from './timeline-range.js';
 import { checkFilter, matchesFilter, type CheckedFilter } from './verification-filter.js';
 import { encodeCursor, orderKey } from './verification-order.js';
 import type { StepEvidence, StepUpdate, VerificationPage, VerificationStore } from './verification-store.js';
@@ -75,6 +89,8 @@ export interface RedisVerificationStore extends VerificationStore {
 
 /** Index members fetched per round trip while a `list` skips records its index cannot filter out. */
 const LIST_BATCH = 100;
+/** Records checked per round trip while old records are added to the timeline. */
+const BACKFILL_BATCH = 500;
 
 /** Creates the Redis verification store. */
 export function createRedisVerificationStore(options: RedisVerificationStoreOptions): RedisVerificationStore {
@@ -92,6 +108,8 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
     serviceEnvironment: (service: string, environment: string) =>
       `${prefix}index:service-environment:${encodeURIComponent(service)}:${encodeURIComponent(environment)}`,
     decidedChannel: `${prefix}decided`,
+    timeline: `${prefix}index:timeline`,
+    timelineBackfilled: `${prefix}timeline:backfilled`,
   };
   const outbox = outboxKeys(prefix);
   const waiters = new DecisionWaiters();
@@ -148,6 +166,37 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
       return isEmpty(fields) ? undefined : decodeVerification(id, fields as RecordFields);
     });
   };
+  /** The timeline entry of `verification` in the state being written, as (score, member) script arguments. */
+  const timelineArgs = (entry: TimelineEntry): [string, string] => [
+    String(entry.startedAtMs),
+    encodeTimelineEntry(entry),
+  ];
+  /**
+   * Adds the timeline entries of records written before the timeline existed, once per Redis
+   * (idempotent, so daemons racing here are harmless); a failed run is retried on the next call.
+   */
+  let backfill: Promise<void> | undefined;
+  const backfillTimeline = async (): Promise<void> => {
+    if ((await redis.exists(keys.timelineBackfilled)) === 1) return;
+    for (let start = 0; ; start += BACKFILL_BATCH) {
+      const members = await redis.zrange(keys.all, String(start), String(start + BACKFILL_BATCH - 1));
+      const pipeline = redis.pipeline();
+      for (const member of members)
+        pipeline.hexists(keys.record(member.slice(member.indexOf(':') + 1)), 'timeline');
+      const present = (await pipeline.exec()) ?? [];
+      const missing = members.filter((_member, index) => present[index]?.[1] === 0);
+      for (const verification of await readMany(missing)) {
+        if (verification === undefined) continue;
+        await backfillTimelineScript.run(
+          redis,
+          [keys.record(verification.id), keys.timeline],
+          [...timelineArgs(timelineEntryOf(verification)), verification.status],
+        );
+      }
+      if (members.length < BACKFILL_BATCH) break;
+    }
+    await redis.set(keys.timelineBackfilled, new Date().toISOString());
+  };
   /** The index to scan, and whether every member of it matches the filter (no records skipped). */
   const chooseIndex = ({ filter }: CheckedFilter): { key: string; isExact: boolean } => {
     const { service, environment, status } = filter;
@@ -175,13 +224,19 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
           [
             keys.record(id),
             keys.judgeState(id),
+            keys.timeline,
             keys.all,
             keys.status(verification.status),
             keys.service(service),
             keys.environment(environment),
             keys.serviceEnvironment(service, environment),
           ],
-          [encoded.orderKey, encoded.judgeState, ...Object.entries(encoded.fields).flat()],
+          [
+            encoded.orderKey,
+            encoded.judgeState,
+            ...timelineArgs(timelineEntryOf(verification)),
+            ...Object.entries(encoded.fields).flat(),
+          ],
         ),
       );
       if (!Array.isArray(result))
@@ -232,7 +287,13 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
       const word = await attempt(`saveStep(${id})`, () =>
         saveStepScript.run(
           redis,
-          [keys.record(id), keys.judgeState(id), keys.status('pending'), keys.status('analyzing')],
+          [
+            keys.record(id),
+            keys.judgeState(id),
+            keys.status('pending'),
+            keys.status('analyzing'),
+            keys.timeline,
+          ],
           [
             step.expected,
             step.intervalsJudged,
@@ -241,6 +302,7 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
             clock().toISOString(),
             step.judgeState,
             orderKey(current.createdAt, id),
+            ...timelineArgs(timelineEntryOf(current, 'analyzing', null)),
           ],
         ),
       );
@@ -264,6 +326,7 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
             outbox.due,
             outbox.messages,
             outbox.attempts,
+            keys.timeline,
           ],
           [
             verdict.outcome,
@@ -273,6 +336,7 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
             keys.decidedChannel,
             id,
             String(now.getTime()),
+            ...timelineArgs(timelineEntryOf(current, verdict.outcome, verdict)),
             ...messages.flatMap((message) => [message.id, JSON.stringify(message)]),
           ],
         ),
@@ -319,6 +383,18 @@ export function createRedisVerificationStore(options: RedisVerificationStoreOpti
           redis.zrange(keys.status('analyzing'), '0', '-1'),
         ]);
         return [...pending, ...analyzing].sort().map((member) => member.slice(member.indexOf(':') + 1));
+      }),
+
+    listTimeline: (range) =>
+      attempt('listTimeline', async () => {
+        const { fromMs, toMs } = checkTimelineRange(range);
+        backfill ??= backfillTimeline().catch((error: unknown) => {
+          backfill = undefined;
+          throw error;
+        });
+        await backfill;
+        const members = await redis.zrevrangebyscore(keys.timeline, toMs, fromMs);
+        return members.map(decodeTimelineEntry).sort(compareTimelineNewestFirst);
       }),
 
     close: async () => {

@@ -7,6 +7,7 @@ import type { OutboxMessage } from '../delivery/outbox.js';
 import type { JudgeState } from '../analysis/judge/judge-state.js';
 import type { Judgement } from '../analysis/judge/judge-interval.js';
 import type { Verdict, Verification, VerificationStatus } from '../verification/verification.js';
+import type { TimelineEntry } from './timeline-entry.js';
 
 export interface VerificationFilter {
   readonly service?: string;
@@ -74,4 +75,16 @@ export interface VerificationStore {
   countByStatus(): Promise<Readonly<Record<VerificationStatus, number>>>;
   /** Ids not decided yet (pending or analyzing), oldest first: what a restarted daemon resumes. */
   listActive(): Promise<readonly string[]>;
+  /**
+   * Every verification whose marker started in [fromMs, toMs] (ms, inclusive), as compact timeline
+   * entries, newest first (startedAt, then id, descending). Reads no whole records; cost grows with
+   * the entries in the range, so callers bound it.
+   */
+  listTimeline(range: TimelineRange): Promise<readonly TimelineEntry[]>;
+}
+
+/** A closed time range of marker start times, ms since the epoch. */
+export interface TimelineRange {
+  readonly fromMs: number;
+  readonly toMs: number;
 }

@@ -45,10 +45,12 @@ describe('GET /openapi.json', () => {
       '/v1/deployments',
       '/v1/deployments/{id}',
       '/v1/deployments/{id}/abort',
+      '/v1/deployments/{id}/intervals',
       '/v1/deployments/{id}/phases/{phase}/start',
       '/v1/deployments/{id}/phases/{phase}/verdict',
       '/v1/deployments/{id}/verdict',
       '/v1/flagger/{hook}',
+      '/v1/timeline',
     ]);
   });
 

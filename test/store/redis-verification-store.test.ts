@@ -117,6 +117,7 @@ describe('redis store', () => {
         'index:service-environment:checkout:production',
         'index:service:checkout',
         'index:status:promote',
+        'index:timeline',
         'judge-state:dep-1',
         'verification:dep-1',
       ].map((key) => `${subject.prefix}${key}`),
@@ -260,6 +261,37 @@ describe('redis store', () => {
     await store.close();
     await ended;
     expect(subscriber.status).toBe('end');
+  });
+
+  it('adds records written before the timeline existed on the first listTimeline, once', async () => {
+    const { redis, prefix, store } = subject;
+    await store.create(
+      sampleVerification({ id: 'dep-2', createdAt: '2026-01-01T00:01:00.000Z' }),
+      sampleJudgeState(),
+    );
+    await store.decide('dep-2', sampleVerdict('rollback', 'error-rate rose'));
+    // As a store of the previous version left them: no timeline index, no timeline field.
+    await redis.del(`${prefix}index:timeline`);
+    await redis.hdel(`${prefix}verification:dep-1`, 'timeline');
+    await redis.hdel(`${prefix}verification:dep-2`, 'timeline');
+    const [upgraded] = await subject.peers(1);
+    const range = {
+      fromMs: Date.parse('2026-01-01T00:00:00.000Z'),
+      toMs: Date.parse('2026-01-02T00:00:00.000Z'),
+    };
+    const entries = await upgraded!.listTimeline(range);
+    expect(entries.map((entry) => [entry.id, entry.status, entry.reason])).toEqual([
+      ['dep-2', 'rollback', 'error-rate rose'],
+      ['dep-1', 'pending', null],
+    ]);
+    expect(await redis.exists(`${prefix}timeline:backfilled`)).toBe(1);
+    // Later writes swap the backfilled entry rather than adding a second one.
+    await store.saveStep('dep-1', sampleStep(sampleJudgeState()));
+    expect((await upgraded!.listTimeline(range)).map((entry) => entry.status)).toEqual([
+      'rollback',
+      'analyzing',
+    ]);
+    expect(await redis.zcard(`${prefix}index:timeline`)).toBe(2);
   });
 
   it('fails pending waits with STORE_CLOSED when closed', async () => {

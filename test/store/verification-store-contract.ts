@@ -526,5 +526,74 @@ export function describeVerificationStoreContract(
         expect(await store.listActive()).toEqual(['dep-c', 'dep-b', 'dep-a']);
       });
     });
+
+    describe('listTimeline', () => {
+      const range = (fromMinutes: number, toMinutes: number) => ({
+        fromMs: Date.parse(minutesAfter(T0, fromMinutes)),
+        toMs: Date.parse(minutesAfter(T0, toMinutes)),
+      });
+
+      it('lists the deployments started in the range, newest first, as compact entries', async () => {
+        await createAt('b', 0, { service: 'cart' });
+        await createAt('c', 2);
+        await createAt('a', 1);
+        await createAt('d', 1);
+        await createAt('later', 10);
+        const entries = await store.listTimeline(range(0, 2));
+        expect(entries.map((entry) => entry.id)).toEqual(['c', 'd', 'a', 'b']);
+        expect(entries[3]).toEqual({
+          id: 'b',
+          service: 'cart',
+          environment: 'production',
+          version: 'v2.0.1',
+          strategy: 'canary',
+          startedAtMs: Date.parse(T0),
+          status: 'pending',
+          decidedAtMs: null,
+          score: null,
+          reason: null,
+        });
+        expect(await store.listTimeline(range(3, 9))).toEqual([]);
+      });
+
+      it('follows each verification through analyzing to its verdict', async () => {
+        await createAt('dep-1', 0);
+        await createAt('dep-2', 1);
+        await createAt('dep-3', 2);
+        await store.saveStep('dep-1', sampleStep(sampleJudgeState()));
+        await store.saveStep('dep-2', sampleStep(sampleJudgeState()));
+        await store.decide('dep-2', sampleVerdict('rollback', 'critical KHI error-rate failed'));
+        await store.decide('dep-3', sampleVerdict('promote'));
+        const byId = new Map((await store.listTimeline(range(0, 5))).map((entry) => [entry.id, entry]));
+        expect(byId.get('dep-1')).toMatchObject({ status: 'analyzing', decidedAtMs: null, reason: null });
+        expect(byId.get('dep-2')).toMatchObject({
+          status: 'rollback',
+          decidedAtMs: Date.parse('2026-01-01T00:05:00.000Z'),
+          score: null,
+          reason: 'critical KHI error-rate failed',
+        });
+        expect(byId.get('dep-3')).toMatchObject({ status: 'promote', score: 100, reason: 'decided promote' });
+        expect(byId.size).toBe(3);
+      });
+
+      it('keeps one entry per verification whatever the number of steps and racing verdicts', async () => {
+        await createAt('dep-1', 0);
+        let state = sampleJudgeState();
+        for (let step = 0; step < 3; step += 1) {
+          const update = sampleStep(state);
+          await store.saveStep('dep-1', update);
+          state = update.judgeState;
+        }
+        const peers = await subject.peers(4);
+        await Promise.all(peers.map((peer) => peer.decide('dep-1', sampleVerdict('rollback'))));
+        const entries = await store.listTimeline(range(-1, 1));
+        expect(entries.map((entry) => [entry.id, entry.status])).toEqual([['dep-1', 'rollback']]);
+      });
+
+      it('refuses a range that ends before it starts', async () => {
+        await expectStoreError(store.listTimeline({ fromMs: 10, toMs: 9 }), 'INVALID_INPUT');
+        await expectStoreError(store.listTimeline({ fromMs: 0.5, toMs: 9 }), 'INVALID_INPUT');
+      });
+    });
   });
 }
