@@ -48,4 +48,28 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The dashboard's browser modules (plain JS, served as they are): linted untyped, with browser globals.
+    files: ['dashboards/web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { project: false, projectService: false, program: null },
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'sessionStorage',
+          'fetch',
+          'FileReader',
+          'FormData',
+          'URLSearchParams',
+          'Node',
+          'devicePixelRatio',
+          'setTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );
