@@ -100,9 +100,11 @@ export async function startDaemon(settings: Settings, options: DaemonOptions = {
       retries: settings.prometheus.retries,
       tracer,
       onBackendError: (kind: string) => metrics.backendErrors.inc({ backend: 'prometheus', kind }),
+      minWindowSeconds: settings.correlation.windowSeconds,
     }),
     ruleSets,
     services: settings.services,
+    stepSeconds: settings.correlation.stepSeconds,
   });
   const alerts = {
     receiver: createAlertReceiver({

@@ -333,6 +333,24 @@ export const SettingsSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    correlation: Type.Object(
+      {
+        stepSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 60,
+          description:
+            'Finest step of KHI series for correlation and service pages (coarser for long ranges: at most 1,000 points).',
+        }),
+        windowSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 60,
+          description: 'Shortest rate window of those series: at least two scrapes of the service.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     api: Type.Object(
       {
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),

@@ -231,6 +231,7 @@ export function createServiceCorrelation(deps: ServiceCorrelationDeps): ServiceC
         service: request.service,
         dependsOn: gathered.dependsOn,
         window,
+        resolutionMs: gathered.stepSeconds * 1000,
         ...(request.environment !== undefined && { environment: request.environment }),
       });
       return {

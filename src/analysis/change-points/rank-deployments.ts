@@ -56,6 +56,11 @@ export interface RankDeploymentsInput {
   readonly window?: BlameWindow;
   /** When given, deployments to other environments are ignored. */
   readonly environment?: string;
+  /**
+   * The series' step (ms). A change point is placed to within a point of noisy data, so a
+   * deployment that starts less than one step after it counts as starting with it, not after it.
+   */
+  readonly resolutionMs?: number;
 }
 
 export interface RankForAlertInput {
@@ -81,6 +86,12 @@ export function rankDeployments(input: RankDeploymentsInput): RankedChange[] {
   assertService(input.service, operation, true);
   assertScope(input, operation);
   assertChangePoints(input.changePoints, operation);
+  const resolutionMs = input.resolutionMs ?? 0;
+  if (!Number.isFinite(resolutionMs) || resolutionMs < 0)
+    throw new CorrelationInputError(
+      'resolutionMs',
+      `${operation}: resolutionMs must be a finite number of milliseconds ≥ 0, got ${resolutionMs}`,
+    );
   const bad = input.changePoints.filter((c) => c.bad).sort(strongestFirst);
   return bad.map((changePoint) => {
     const event = `${changePoint.khi} ${describeMove(changePoint.before, changePoint.after)}`;
@@ -92,14 +103,22 @@ export function rankDeployments(input: RankDeploymentsInput): RankedChange[] {
           suspect.deployment.startedAtMs - other.atMs <= window.afterMs,
       );
       const verdict = readVerdict(suspect.deployment.verdict, changePoint.khi);
+      const withinStep = suspect.gapMs < 0 && -suspect.gapMs < resolutionMs;
+      const timing = withinStep
+        ? {
+            ...timingEvidence(0, window, `${changePoint.khi} moved`),
+            detail: `started ${formatGap(-suspect.gapMs)} after ${changePoint.khi} moved, within one ${formatGap(resolutionMs)} step of the series: as good as with it`,
+          }
+        : timingEvidence(suspect.gapMs, window, `${changePoint.khi} moved`);
       const evidence = [
         serviceEvidence(suspect.deployment, suspect.relation, input.service),
-        timingEvidence(suspect.gapMs, window, `${changePoint.khi} moved`),
+        timing,
         khisMovedEvidence(changePoint, alsoMoved),
         verdict.evidence,
       ].filter((item): item is BlameEvidence => item !== undefined);
       const explanation = explainBlame({
         ...suspect,
+        gapMs: withinStep ? 0 : suspect.gapMs,
         service: input.service,
         window,
         event,

@@ -166,6 +166,36 @@ describe('rankDeployments: each factor', () => {
     expect(after?.evidence.some((e) => e.factor === 'time-gap')).toBe(false);
   });
 
+  it('counts a deployment starting less than one series step after the change as starting with it', () => {
+    const SECOND = 1000;
+    const change = rankOne(
+      [
+        deployment('before-6s', {
+          startedAtMs: CHANGE_AT - 6 * SECOND,
+          verdict: { outcome: 'promote', failedKhis: [] },
+        }),
+        deployment('after-3s', {
+          startedAtMs: CHANGE_AT + 3 * SECOND,
+          verdict: { outcome: 'rollback', failedKhis: ['error-rate'] },
+        }),
+        deployment('after-8s', { startedAtMs: CHANGE_AT + 8 * SECOND }),
+      ],
+      { resolutionMs: 5 * SECOND },
+    );
+    expect(ids(change)[0]).toBe('after-3s');
+    const first = change.candidates[0];
+    expect(first?.gapMs).toBe(-3 * SECOND);
+    expect(first?.evidence.some((e) => e.factor === 'after-change')).toBe(false);
+    expect(first?.evidence.find((e) => e.factor === 'time-gap')?.detail).toBe(
+      'started 3 s after error-rate moved, within one 5 s step of the series: as good as with it',
+    );
+    expect(first?.explanation).toMatch(/was deployed just as error-rate rose/);
+    // One step or more after the change is after it, as without a resolution.
+    const late = change.candidates.find((c) => c.deployment.id === 'after-8s');
+    expect(late?.evidence.some((e) => e.factor === 'after-change')).toBe(true);
+    expect(() => rankOne([], { resolutionMs: -1 })).toThrow(/resolutionMs/);
+  });
+
   it('ranks a deployment after which other KHIs also moved higher, naming them', () => {
     const latency = changePoint({
       khi: 'latency-p99',
