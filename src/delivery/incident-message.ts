@@ -16,7 +16,7 @@ import {
 } from './incident-template.js';
 import type { OutboxMessage } from './outbox.js';
 import { escapeSlackText, slackIncidentPayload } from './slack-incident-payload.js';
-import { PAYLOAD_VERSION, type Notifier } from './verdict-message.js';
+import { PAYLOAD_VERSION, deploymentOfPayload, type Notifier } from './verdict-message.js';
 
 export interface IncidentContext {
   /** Checked at start-up by `loadIncidentTemplates`. */
@@ -88,16 +88,7 @@ export function incidentMessages(
             title,
             text: plain.body,
             impact,
-            deployment: {
-              id: verification.id,
-              service: marker.service,
-              environment: marker.environment,
-              version: marker.version,
-              ...(marker.baselineVersion !== undefined && { baselineVersion: marker.baselineVersion }),
-              strategy: marker.strategy,
-              ruleSet: marker.ruleSet,
-              startedAt: marker.startedAt,
-            },
+            deployment: deploymentOfPayload(verification),
             verdict: { outcome: verdict.outcome, decidedAt: verdict.decidedAt, reasons: verdict.reasons },
             links,
           });

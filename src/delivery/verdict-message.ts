@@ -61,16 +61,7 @@ export function verdictMessages(
       payloadVersion: PAYLOAD_VERSION,
       id,
       event: 'verdict',
-      deployment: {
-        id: verification.id,
-        service: marker.service,
-        environment: marker.environment,
-        version: marker.version,
-        ...(marker.baselineVersion !== undefined && { baselineVersion: marker.baselineVersion }),
-        strategy: marker.strategy,
-        ruleSet: marker.ruleSet,
-        startedAt: marker.startedAt,
-      },
+      deployment: deploymentOfPayload(verification),
       verdict: {
         outcome: verdict.outcome,
         decidedAt: verdict.decidedAt,
@@ -202,4 +193,19 @@ export function progressMessages(
         createdAt: recordedAt,
       };
     });
+}
+
+/** The deployment as verdict and incident payloads name it (progress sends a shorter one). */
+export function deploymentOfPayload(verification: Verification) {
+  const { marker } = verification;
+  return {
+    id: verification.id,
+    service: marker.service,
+    environment: marker.environment,
+    version: marker.version,
+    ...(marker.baselineVersion !== undefined && { baselineVersion: marker.baselineVersion }),
+    strategy: marker.strategy,
+    ruleSet: marker.ruleSet,
+    startedAt: marker.startedAt,
+  };
 }

@@ -12,6 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 export const ALERTMANAGER_BINARY =
   process.env['VIGIL_TEST_ALERTMANAGER'] ?? '/usr/bin/prometheus-alertmanager';
@@ -84,7 +85,7 @@ export async function startAlertmanager(options: AlertmanagerServerOptions): Pro
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url, child, options.startTimeoutMs ?? 30_000, () => log.join('\n'));
+    await waitUntilReady('Alertmanager', url, child, options.startTimeoutMs ?? 30_000, () => log.join('\n'));
   } catch (error) {
     await dispose();
     throw error;
@@ -122,25 +123,4 @@ function renderConfig(options: AlertmanagerServerOptions): string {
         ]),
     '',
   ].join('\n');
-}
-
-async function waitUntilReady(
-  url: string,
-  child: ChildProcess,
-  timeoutMs: number,
-  logTail: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`Alertmanager exited with ${child.exitCode} before ready:\n${logTail()}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > deadline)
-      throw new Error(`Alertmanager at ${url} not ready after ${timeoutMs} ms:\n${logTail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 export const PROMETHEUS_BINARY = process.env['VIGIL_TEST_PROMETHEUS'] ?? '/usr/bin/prometheus';
 
@@ -80,7 +81,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
       log = [...log, ...chunk.split('\n').filter((l) => l !== '')].slice(-40);
     });
     process_.once('exit', () => running.delete(process_));
-    await waitUntilReady(url, process_, startTimeoutMs, () => log.join('\n'));
+    await waitUntilReady('Prometheus', url, process_, startTimeoutMs, () => log.join('\n'));
   };
 
   const stop = async (): Promise<void> => {
@@ -161,29 +162,6 @@ function renderConfig(options: PrometheusServerOptions, intervalSeconds: number)
     `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`,
     '',
   ].join('\n');
-}
-
-async function waitUntilReady(
-  url: string,
-  child: ChildProcess,
-  timeoutMs: number,
-  logTail: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`Prometheus exited with ${child.exitCode} before ready:\n${logTail()}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`Prometheus at ${url} not ready after ${timeoutMs} ms:\n${logTail()}`);
-    }
-    await sleep(100);
-  }
 }
 
 function sleep(ms: number): Promise<void> {
