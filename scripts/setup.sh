@@ -15,8 +15,8 @@ ensure_node_modules() {
 }
 
 ensure_build() {
-  log "building (tsc)"
-  npx tsc -p tsconfig.build.json
+  log "building (npm run build: tsc, then the incident templates beside the compiled code)"
+  npm run build --silent
 }
 
 # Debian packages for the services the demo and the integration tests start themselves
