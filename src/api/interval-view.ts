@@ -9,6 +9,7 @@ import type { Effect, KhiResult } from '../analysis/judge/khi-result.js';
 import type { ReportJourneyRun, ReportTraceFinding } from '../report/report-input.js';
 import type { StepEvidence } from '../store/verification-store.js';
 import type { Verification } from '../verification/verification.js';
+import { verdictSummary } from './verification-views.js';
 
 /** One step of one KHI, as charted. Null where the step had no such number. */
 export interface IntervalChartPoint {
@@ -148,16 +149,7 @@ export function buildDeploymentIntervals(
     startedAt: marker.startedAt,
     intervalSeconds: verification.plan?.intervalSeconds ?? null,
     intervalsJudged: verification.intervalsJudged,
-    verdict:
-      verdict === null
-        ? null
-        : {
-            outcome: verdict.outcome,
-            decidedAt: verdict.decidedAt,
-            decidedAtInterval: verdict.decidedAtInterval,
-            score: verdict.score,
-            reasons: [...verdict.reasons],
-          },
+    verdict: verdict === null ? null : verdictSummary(verdict),
     steps,
     khis: [...khis].map(([name, series]) => ({
       name,

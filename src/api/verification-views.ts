@@ -3,7 +3,7 @@
  * verdict without per-KHI detail) and the verdict (with the KHI results, as `vigil judge` prints).
  */
 import type { KhiResult } from '../analysis/judge/khi-result.js';
-import type { Verification } from '../verification/verification.js';
+import type { Verdict, Verification } from '../verification/verification.js';
 import type { DeploymentCreated, VerdictResponse, VerificationRecord } from './deployment-schemas.js';
 
 /** Builds links from the optional public base URL (relative links without one). */
@@ -51,16 +51,23 @@ export function toRecordView(verification: Verification, links: Links): Verifica
       verdict === null
         ? null
         : {
-            outcome: verdict.outcome,
-            decidedAt: verdict.decidedAt,
-            decidedAtInterval: verdict.decidedAtInterval,
-            score: verdict.score,
-            reasons: [...verdict.reasons],
+            ...verdictSummary(verdict),
             ...(verdict.artifacts !== undefined && {
               artifacts: { ...verdict.artifacts, problems: [...verdict.artifacts.problems] },
             }),
           },
     verdictUrl: links.verdict(verification.id),
+  };
+}
+
+/** A verdict without its per-KHI results, as the record and the intervals view show it. */
+export function verdictSummary(verdict: Verdict) {
+  return {
+    outcome: verdict.outcome,
+    decidedAt: verdict.decidedAt,
+    decidedAtInterval: verdict.decidedAtInterval,
+    score: verdict.score,
+    reasons: [...verdict.reasons],
   };
 }
 
